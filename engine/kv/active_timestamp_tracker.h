@@ -7,8 +7,8 @@
 #ifndef EKV_ENGINE_KV_ACTIVE_TIMESTAMP_TRACKER_H_
 #define EKV_ENGINE_KV_ACTIVE_TIMESTAMP_TRACKER_H_
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <utility>
 

@@ -31,6 +31,12 @@ ApplyResult Fail(absl::Status status) {
     }                                                           \
   } while (0)
 
+ApplyResult ConditionFailed() {
+  ApplyResult result;
+  result.condition_failed = true;
+  return result;
+}
+
 ApplyResult Done(absl::Status status, uint64_t commit_ts) {
   if (!status.ok()) return Fail(std::move(status));
   return ApplyResult{absl::OkStatus(), commit_ts, false};
@@ -141,6 +147,23 @@ ApplyResult Fsm::ApplyRequest(const kvpb::Request& request) {
   return result;
 }
 
+absl::StatusOr<bool> Fsm::GuardsHold(const kvpb::Request& request,
+                                     uint64_t commit_ts) const {
+  for (const kvpb::Guard& guard : request.guards()) {
+    if (guard.key().empty() || txn::IsTxnInternalKey(guard.key())) {
+      return InvalidRequestError("guard on an empty or reserved key");
+    }
+    EKV_RETURN_IF_ERROR(txn::CheckUnlocked(*store_, guard.key()));
+    // The state just before this commit, expiry included.
+    EKV_ASSIGN_OR_RETURN(auto value, store_->GetAt(guard.key(), commit_ts));
+    const bool holds = guard.expect_absent()
+                           ? !value.has_value()
+                           : value.has_value() && *value == guard.expected();
+    if (!holds) return false;
+  }
+  return true;
+}
+
 absl::Status Fsm::CheckFreshCommitTs(uint64_t commit_ts) {
   if (commit_ts == 0) return InvalidRequestError("commit timestamp 0");
   const uint64_t floor = std::max(max_commit_ts_, store_->LastCommitTS());
@@ -157,6 +180,11 @@ absl::Status Fsm::CheckFreshCommitTs(uint64_t commit_ts) {
 
 ApplyResult Fsm::ApplyRaw(const kvpb::Request& request) {
   const uint64_t ts = request.ts();
+  if (request.guards_size() > 0 && request.mutations_size() == 1 &&
+      (request.mutations(0).op() == kvpb::DEL_PREFIX ||
+       request.mutations(0).op() == kvpb::EXPIRE)) {
+    return Fail(InvalidRequestError("EXPIRE and DEL_PREFIX take no guards"));
+  }
   if (request.mutations_size() == 1 &&
       request.mutations(0).op() == kvpb::DEL_PREFIX) {
     const kvpb::Mutation& m = request.mutations(0);
@@ -187,6 +215,9 @@ ApplyResult Fsm::ApplyRaw(const kvpb::Request& request) {
   for (const mvcc::Mutation& m : *mutations) {
     FSM_RETURN_IF_ERROR(txn::CheckUnlocked(*store_, m.key));
   }
+  auto hold = GuardsHold(request, ts);
+  if (!hold.ok()) return Fail(hold.status());
+  if (!*hold) return ConditionFailed();
   return Done(store_->ApplyMutations(*mutations, {}, ts, ts), ts);
 }
 
@@ -208,6 +239,9 @@ ApplyResult Fsm::ApplyTxn(const kvpb::Request& request) {
         return Fail(InvalidRequestError("txn commit ts required"));
       }
       FSM_RETURN_IF_ERROR(CheckFreshCommitTs(meta->commit_ts));
+      auto hold = GuardsHold(request, meta->commit_ts);
+      if (!hold.ok()) return Fail(hold.status());
+      if (!*hold) return ConditionFailed();
       return Done(txn::ApplyOnePhase(*store_, *mutations, read_keys, start_ts,
                                      meta->commit_ts),
                   meta->commit_ts);
@@ -240,6 +274,7 @@ void Fsm::Record(uint64_t client_id, uint64_t seq, uint64_t index,
   outcome.seq = seq;
   outcome.index = index;
   outcome.commit_ts = result.commit_ts;
+  outcome.condition_failed = result.condition_failed;
   if (result.status.ok()) {
     outcome.kind = 0;
     outcome.message.clear();
@@ -266,6 +301,7 @@ ApplyResult Fsm::Replay(const Outcome& outcome) {
         MakeError(static_cast<ErrorKind>(outcome.kind), outcome.message);
   }
   result.commit_ts = outcome.commit_ts;
+  result.condition_failed = outcome.condition_failed;
   result.deduplicated = true;
   return result;
 }
@@ -289,6 +325,7 @@ std::string Fsm::EncodeMeta() const {
     out.push_back(static_cast<char>(outcome.kind));
     mvcc::PutLengthPrefixed(&out, outcome.message);
     mvcc::PutVarint64(&out, outcome.commit_ts);
+    out.push_back(static_cast<char>(outcome.condition_failed ? 1 : 0));
   }
   return out;
 }
@@ -325,15 +362,17 @@ absl::Status Fsm::Restore(absl::string_view snapshot) {
     uint64_t client_id = 0;
     Outcome outcome;
     absl::string_view message;
+    uint8_t condition_failed = 0;
     if (!in.GetVarint64(&client_id) || !in.GetVarint64(&outcome.seq) ||
         !in.GetVarint64(&outcome.index) || !in.GetByte(&outcome.kind) ||
         !in.GetLengthPrefixed(&message) ||
-        !in.GetVarint64(&outcome.commit_ts) ||
-        !clients.emplace(client_id, outcome).second ||
+        !in.GetVarint64(&outcome.commit_ts) || !in.GetByte(&condition_failed) ||
+        condition_failed > 1 || !clients.emplace(client_id, outcome).second ||
         !client_by_index.emplace(outcome.index, client_id).second) {
       return CorruptionError("fsm snapshot: bad client entry");
     }
     clients[client_id].message = std::string(message);
+    clients[client_id].condition_failed = condition_failed == 1;
   }
   absl::string_view store_bytes;
   if (!in.GetVarint64(&applied_index) || !in.GetLengthPrefixed(&store_bytes) ||

@@ -15,6 +15,9 @@
 // - Compact: compacts the store (clamped to its last commit timestamp).
 // Applied commit timestamps are observed into the HLC.
 //
+// Guards (conditional writes, e.g. compare-and-set) are checked here, on the
+// latest committed state, so their outcome is recorded like any other.
+//
 // Deduplication: a command tagged (client_id, seq) applies at most once. A
 // tag seen before returns the recorded outcome (deduplicated = true); an
 // older seq is refused. The table keeps the latest seq of at most
@@ -32,6 +35,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "engine/hlc/hlc.h"
 #include "engine/mvcc/store.h"
@@ -51,6 +55,8 @@ struct ApplyResult {
   absl::Status status;
   uint64_t commit_ts = 0;
   bool deduplicated = false;
+  // OK, but a guard did not hold: nothing was written.
+  bool condition_failed = false;
 };
 
 struct FsmStats {
@@ -98,6 +104,7 @@ class Fsm {
     uint8_t kind = 0;  // ErrorKind; 0: OK
     std::string message;
     uint64_t commit_ts = 0;
+    bool condition_failed = false;
   };
 
   ApplyResult ApplyCommand(const kvpb::Command& command);
@@ -106,6 +113,9 @@ class Fsm {
   ApplyResult ApplyTxn(const kvpb::Request& request);
   ApplyResult ApplyCompact(uint64_t min_ts);
   absl::Status CheckFreshCommitTs(uint64_t commit_ts);
+  // OK and true when every guard holds.
+  absl::StatusOr<bool> GuardsHold(const kvpb::Request& request,
+                                  uint64_t commit_ts) const;
   void Record(uint64_t client_id, uint64_t seq, uint64_t index,
               const ApplyResult& result);
   static ApplyResult Replay(const Outcome& outcome);

@@ -119,6 +119,29 @@ TEST(Fsm, ARetriedClientOperationAppliesOnce) {
   EXPECT_EQ(r.Get("b", 1000), std::nullopt);
 }
 
+TEST(Fsm, GuardsMakeACompareAndSetWhoseFailureIsRecorded) {
+  Replica r;
+  OperationGroup cas = Tagged(Puts({{"k", "2"}}), 5, 1);
+  cas.guards.push_back(Guard{"k", true, ""});  // expect absent
+  ApplyResult first = r.Apply(EncodeGroup(cas, 100));
+  ASSERT_TRUE(first.status.ok());
+  EXPECT_FALSE(first.condition_failed);
+  EXPECT_EQ(r.Get("k", 100), "2");
+  cas = Tagged(Puts({{"k", "3"}}), 5, 2);
+  cas.guards.push_back(Guard{"k", false, "1"});
+  const ApplyResult mismatch = r.Apply(EncodeGroup(cas, 110));
+  EXPECT_TRUE(mismatch.status.ok());
+  EXPECT_TRUE(mismatch.condition_failed);
+  EXPECT_EQ(r.Get("k", 200), "2");
+  // A duplicate delivered later, when the comparison would hold, replays the
+  // recorded failure instead of applying.
+  ASSERT_TRUE(r.Apply(EncodeGroup(Puts({{"k", "1"}}), 120)).status.ok());
+  const ApplyResult late = r.Apply(EncodeGroup(cas, 130));
+  EXPECT_TRUE(late.deduplicated);
+  EXPECT_TRUE(late.condition_failed);
+  EXPECT_EQ(r.Get("k", 200), "1");
+}
+
 TEST(Fsm, DedupTableIsBoundedAndEvictsTheIdlestClient) {
   Replica r;  // dedup_clients_max = 3
   uint64_t ts = 100;
@@ -238,6 +261,12 @@ RC_GTEST_PROP(Fsm, ReplicasApplyingTheSameLogAgree, ()) {
       txn.read_keys = {
           std::string(1, static_cast<char>('a' + *rc::gen::inRange(0, 4)))};
       bytes = EncodeGroup(txn, ts).SerializeAsString();
+    } else if (kind == 5) {
+      OperationGroup cas = Tagged(Puts({{key, std::to_string(i)}}), 9,
+                                  *rc::gen::inRange<uint64_t>(1, 4));
+      cas.guards.push_back(Guard{key, *rc::gen::arbitrary<bool>(),
+                                 std::to_string(*rc::gen::inRange(0, i + 1))});
+      bytes = EncodeGroup(cas, ts).SerializeAsString();
     } else if (kind == 2) {
       bytes = CompactCommand(ts - *rc::gen::inRange<uint64_t>(0, 20))
                   .SerializeAsString();
@@ -253,6 +282,7 @@ RC_GTEST_PROP(Fsm, ReplicasApplyingTheSameLogAgree, ()) {
     RC_ASSERT(ra.status == rb.status);
     RC_ASSERT(ra.commit_ts == rb.commit_ts);
     RC_ASSERT(ra.deduplicated == rb.deduplicated);
+    RC_ASSERT(ra.condition_failed == rb.condition_failed);
     if (i == snapshot_at) {
       RC_ASSERT(c.fsm.Restore(a.fsm.Snapshot()).ok());
       c.index = a.index;

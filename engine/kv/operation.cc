@@ -51,6 +51,15 @@ absl::Status ValidateGroup(const OperationGroup& group) {
       return InvalidRequestError("!txn| keys are reserved");
     }
   }
+  for (const Guard& guard : group.guards) {
+    if (guard.key.empty() || txn::IsTxnInternalKey(guard.key)) {
+      return InvalidRequestError("guard on an empty or reserved key");
+    }
+    if (group.elems.front().op == ElemOp::kExpire ||
+        group.elems.front().op == ElemOp::kDeletePrefix) {
+      return InvalidRequestError("EXPIRE and DEL_PREFIX take no guards");
+    }
+  }
   if (!group.is_txn && !group.read_keys.empty()) {
     return InvalidRequestError("a read set needs a transaction");
   }
@@ -81,6 +90,12 @@ kvpb::Command EncodeGroup(const OperationGroup& group, uint64_t commit_ts) {
     request->set_ts(commit_ts);
   }
   for (const Elem& elem : group.elems) AddElem(elem, request);
+  for (const Guard& guard : group.guards) {
+    kvpb::Guard* out = request->add_guards();
+    out->set_key(guard.key);
+    out->set_expect_absent(guard.expect_absent);
+    if (!guard.expect_absent) out->set_expected(guard.expected);
+  }
   return command;
 }
 

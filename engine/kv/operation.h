@@ -22,6 +22,14 @@ struct Elem {
   std::string exclude_prefix;  // kDeletePrefix
 };
 
+// A condition checked by the FSM on the latest committed state when the group
+// applies: the key holds `expected` (or is absent, when expect_absent).
+struct Guard {
+  std::string key;
+  bool expect_absent = false;
+  std::string expected;
+};
+
 struct OperationGroup {
   std::vector<Elem> elems;
   bool is_txn = false;
@@ -33,6 +41,9 @@ struct OperationGroup {
   // The transaction's read set, validated by the FSM atomically with the
   // commit.
   std::vector<std::string> read_keys;
+  // Conditions; when one fails nothing is written (ApplyResult's
+  // condition_failed). Allowed on PUT/DEL groups and transactions.
+  std::vector<Guard> guards;
   // Deduplication tag of a client operation; client_id 0: untagged.
   uint64_t client_id = 0;
   uint64_t seq = 0;
