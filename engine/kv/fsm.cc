@@ -125,7 +125,11 @@ ApplyResult Fsm::ApplyCommand(const kvpb::Command& command) {
       ceiling_ms_ =
           std::max<uint64_t>(ceiling_ms_, command.hlc_lease().ceiling_ms());
       hlc_->ApplyCeiling(command.hlc_lease().ceiling_ms());
-      return ApplyResult{};
+      {
+        ApplyResult result;
+        result.hlc_lease = true;
+        return result;
+      }
     case kvpb::Command::kCompact:
       return ApplyCompact(command.compact().min_ts());
     case kvpb::Command::KIND_NOT_SET:

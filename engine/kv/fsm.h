@@ -57,6 +57,8 @@ struct ApplyResult {
   bool deduplicated = false;
   // OK, but a guard did not hold: nothing was written.
   bool condition_failed = false;
+  // The entry was an HLC lease (the coordinator waits for these).
+  bool hlc_lease = false;
 };
 
 struct FsmStats {
