@@ -9,6 +9,7 @@
 #define EKV_ENGINE_BASE_ENV_H_
 
 #include "disk/disk.h"
+#include "engine/base/buggify.h"
 #include "engine/base/clock.h"
 #include "engine/base/random.h"
 #include "network/transport.h"
@@ -21,6 +22,9 @@ struct Env {
   Transport* transport = nullptr;
   Disk* disk = nullptr;
   Random* random = nullptr;
+  // Rare paths forced on in simulation (engine/base/buggify.h); nullptr in
+  // the real server, where EKV_BUGGIFY never fires.
+  Buggify* buggify = nullptr;
 };
 
 }  // namespace ekv
