@@ -1,0 +1,49 @@
+#include "sim/trace.h"
+
+#include <cinttypes>
+#include <cstring>
+
+#include "absl/strings/str_format.h"
+
+namespace ekv::sim {
+
+Trace::Trace() { XXH64_reset(&state_, 0); }
+
+void Trace::Fold(TraceKind kind, int64_t time_ns, uint64_t a, uint64_t b,
+                 uint64_t c) {
+  // Fixed layout, little-endian on every platform ekv targets (x86-64,
+  // aarch64), so the hash does not depend on padding.
+  uint64_t record[5] = {static_cast<uint64_t>(kind),
+                        static_cast<uint64_t>(time_ns), a, b, c};
+  XXH64_update(&state_, record, sizeof(record));
+  ++records_;
+}
+
+void Trace::FoldBytes(absl::string_view bytes) {
+  const uint64_t header[2] = {static_cast<uint64_t>(TraceKind::kNote),
+                              bytes.size()};
+  XXH64_update(&state_, header, sizeof(header));
+  XXH64_update(&state_, bytes.data(), bytes.size());
+  ++records_;
+}
+
+uint64_t Trace::hash() const { return XXH64_digest(&state_); }
+
+void Trace::Log(int64_t time_ns, absl::string_view line) {
+  if (log_ == nullptr) return;
+  const std::string time = FormatTimeNs(time_ns);
+  std::fprintf(log_, "%s %.*s\n", time.c_str(), static_cast<int>(line.size()),
+               line.data());
+}
+
+std::string HashHex(uint64_t hash) { return absl::StrFormat("%016x", hash); }
+
+std::string FormatTimeNs(int64_t time_ns) {
+  const char* sign = time_ns < 0 ? "-" : "";
+  const uint64_t magnitude =
+      time_ns < 0 ? 0 - static_cast<uint64_t>(time_ns) : time_ns;
+  return absl::StrFormat("%s%d.%09ds", sign, magnitude / 1'000'000'000,
+                         magnitude % 1'000'000'000);
+}
+
+}  // namespace ekv::sim
