@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/kv/testing/fake_raft.h"
 #include "engine/kv/testing/manual_clock.h"
 #include "engine/proto/kv.pb.h"
 #include "gtest/gtest.h"
@@ -12,38 +13,7 @@
 namespace ekv::kv {
 namespace {
 
-// A Raft group reduced to a log the test commits by hand.
-class FakeRaft final : public RaftGroup {
- public:
-  struct Entry {
-    uint64_t term;
-    std::string data;
-  };
-  absl::StatusOr<ProposalId> Propose(std::string data) override {
-    if (!leader) return NotLeaderError(hint);
-    log.push_back(Entry{term, std::move(data)});
-    return ProposalId{log.size(), term};
-  }
-  absl::Status ReadIndex(uint64_t request_id) override {
-    if (!leader) return NotLeaderError(hint);
-    read_requests.push_back(request_id);
-    return absl::OkStatus();
-  }
-  bool IsLeader() const override { return leader; }
-  int64_t LeaderHint() const override { return leader ? 1 : hint; }
-  uint64_t Term() const override { return term; }
-  uint64_t CommitIndex() const override { return commit; }
-  bool LeaseValid() const override { return lease; }
-  bool Transferring() const override { return false; }
-
-  std::vector<Entry> log;
-  std::vector<uint64_t> read_requests;
-  bool leader = false;
-  bool lease = false;
-  int64_t hint = -1;
-  uint64_t term = 1;
-  uint64_t commit = 0;
-};
+using testing::FakeRaft;
 
 class CountingObserver final : public LeaseReadObserver {
  public:

@@ -1,0 +1,156 @@
+#include "engine/node/kv_service.h"
+
+#include <optional>
+
+#include "engine/base/status.h"
+#include "engine/kv/testing/fake_raft.h"
+#include "engine/txn/txn_keys.h"
+#include "gtest/gtest.h"
+
+namespace ekv::node {
+namespace {
+
+class KvServiceTest : public ::testing::Test {
+ protected:
+  KvServiceTest()
+      : group_(kv::CoordinatorOptions()),
+        service_(&group_.coordinator, &group_.store, &group_.tracker, {}) {
+    group_.Lead(1);
+    group_.raft.lease = true;
+  }
+
+  // Sends `request` and commits whatever it proposed; returns the reply.
+  kvpb::ClientResponse Call(kvpb::ClientRequest request) {
+    request.set_client_id(7);
+    request.set_request_id(++request_id_);
+    if (request.seq() == 0) request.set_seq(++seq_);
+    std::optional<kvpb::ClientResponse> out;
+    service_.Handle(request,
+                    [&](kvpb::ClientResponse r) { out = std::move(r); });
+    group_.CommitAll();
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(kvpb::ClientResponse());
+  }
+  kvpb::ClientResponse Put(const std::string& key, const std::string& value) {
+    kvpb::ClientRequest request;
+    request.mutable_put()->set_key(key);
+    request.mutable_put()->set_value(value);
+    return Call(request);
+  }
+  kvpb::ClientResponse Get(const std::string& key, uint64_t read_ts = 0) {
+    kvpb::ClientRequest request;
+    request.mutable_get()->set_key(key);
+    request.mutable_get()->set_read_ts(read_ts);
+    return Call(request);
+  }
+  kvpb::ClientResponse Cas(const std::string& key, const std::string& expected,
+                           const std::string& value, uint64_t seq = 0) {
+    kvpb::ClientRequest request;
+    request.set_seq(seq);
+    request.mutable_cas()->set_key(key);
+    request.mutable_cas()->set_expect_absent(expected.empty());
+    request.mutable_cas()->set_expected(expected);
+    request.mutable_cas()->set_value(value);
+    return Call(request);
+  }
+
+  kv::testing::FakeGroup group_;
+  KvService service_;
+  uint64_t request_id_ = 0;
+  uint64_t seq_ = 0;
+};
+
+TEST_F(KvServiceTest, PutThenGetSeesTheValue) {
+  const auto put = Put("k", "v");
+  ASSERT_EQ(put.error_kind(), 0u) << put.error_message();
+  EXPECT_TRUE(put.outcome_recorded());
+  const auto got = Get("k");
+  ASSERT_EQ(got.error_kind(), 0u) << got.error_message();
+  EXPECT_TRUE(got.found());
+  EXPECT_EQ(got.value(), "v");
+  EXPECT_EQ(got.read_ts(), put.commit_ts());
+  EXPECT_FALSE(Get("other").found());
+}
+
+TEST_F(KvServiceTest, AFollowerNamesTheLeader) {
+  group_.raft.leader = false;
+  group_.raft.hint = 2;
+  const auto got = Get("k");
+  EXPECT_EQ(got.error_kind(), static_cast<uint32_t>(ErrorKind::kNotLeader));
+  EXPECT_EQ(got.leader_hint(), 2);
+}
+
+TEST_F(KvServiceTest, CasComparesInTheFsmAndRetriesAreDeduplicated) {
+  const auto first = Cas("k", "", "1", 100);
+  EXPECT_TRUE(first.cas_succeeded()) << first.error_message();
+  const auto mismatch = Cas("k", "0", "2", 101);
+  EXPECT_EQ(mismatch.error_kind(), 0u);
+  EXPECT_FALSE(mismatch.cas_succeeded());
+  EXPECT_TRUE(mismatch.outcome_recorded());
+  const auto second = Cas("k", "1", "2", 102);
+  EXPECT_TRUE(second.cas_succeeded());
+  // A late duplicate of 101 (which would now match "2"? no: expects "0").
+  // A late duplicate of 102 replays its success without writing again.
+  const auto dup = Cas("k", "1", "2", 102);
+  EXPECT_TRUE(dup.cas_succeeded());
+  EXPECT_TRUE(dup.deduplicated());
+  EXPECT_EQ(Get("k").value(), "2");
+  EXPECT_EQ(group_.store.VersionsOf("k").size(), 2u);
+}
+
+TEST_F(KvServiceTest, TransactionAbortsWhenItsReadChangedAfterItsStart) {
+  ASSERT_EQ(Put("x", "0").error_kind(), 0u);
+  const uint64_t start_ts = Get("x").read_ts();
+  ASSERT_EQ(Put("x", "1").error_kind(), 0u);  // after the start
+  kvpb::ClientRequest request;
+  request.mutable_txn()->set_start_ts(start_ts);
+  auto* read = request.mutable_txn()->add_ops();
+  read->set_kind(kvpb::TxnOp::READ);
+  read->set_key("x");
+  auto* write = request.mutable_txn()->add_ops();
+  write->set_kind(kvpb::TxnOp::PUT);
+  write->set_key("y");
+  write->set_value("from x=0");
+  const auto aborted = Call(request);
+  EXPECT_EQ(aborted.error_kind(),
+            static_cast<uint32_t>(ErrorKind::kWriteConflict));
+  EXPECT_TRUE(aborted.outcome_recorded());
+  request.mutable_txn()->set_start_ts(0);  // a fresh start
+  const auto committed = Call(request);
+  ASSERT_EQ(committed.error_kind(), 0u) << committed.error_message();
+  ASSERT_EQ(committed.reads_size(), 1);
+  EXPECT_EQ(committed.reads(0).value(), "1");
+  EXPECT_GT(committed.commit_ts(), committed.read_ts());
+  EXPECT_EQ(group_.tracker.pinned(), 0u);
+}
+
+TEST_F(KvServiceTest, ScansSkipTransactionKeysInBothDirections) {
+  for (const char* key : {"!a", "!z", "a", "b"})
+    ASSERT_EQ(Put(key, key).error_kind(), 0u);
+  ASSERT_TRUE(group_.store
+                  .PutAt(txn::TxnRollbackKey("a", 1), "r",
+                         group_.store.LastCommitTS() + 1)
+                  .ok());
+  kvpb::ClientRequest request;
+  request.mutable_scan()->set_limit(10);
+  auto forward = Call(request);
+  ASSERT_EQ(forward.pairs_size(), 4);
+  EXPECT_EQ(forward.pairs(0).key(), "!a");
+  EXPECT_EQ(forward.pairs(1).key(), "!z");
+  request.mutable_scan()->set_reverse(true);
+  request.mutable_scan()->set_limit(3);
+  auto reverse = Call(request);
+  ASSERT_EQ(reverse.pairs_size(), 3);
+  EXPECT_EQ(reverse.pairs(0).key(), "b");
+  EXPECT_EQ(reverse.pairs(2).key(), "!z");
+}
+
+TEST_F(KvServiceTest, ReservedKeysAndFutureReadTimestampsAreRefused) {
+  EXPECT_EQ(Put("!txn|x", "v").error_kind(),
+            static_cast<uint32_t>(ErrorKind::kInvalidRequest));
+  EXPECT_EQ(Get("k", group_.store.LastCommitTS() + 1000).error_kind(),
+            static_cast<uint32_t>(ErrorKind::kInvalidRequest));
+}
+
+}  // namespace
+}  // namespace ekv::node
