@@ -49,9 +49,13 @@ class FakeRaft final : public RaftGroup {
 // Store, HLC, FSM, tracker and coordinator over a FakeRaft.
 struct FakeGroup {
   explicit FakeGroup(const CoordinatorOptions& options)
-      : hlc(&clock, options.timing.hlc),
+      : FakeGroup(options, nullptr) {}
+  // Uses `external_clock` (not owned) instead of the manual clock when given.
+  FakeGroup(const CoordinatorOptions& options, Clock* external_clock)
+      : time(external_clock != nullptr ? external_clock : &clock),
+        hlc(time, options.timing.hlc),
         fsm(&store, &hlc, {}),
-        coordinator(&raft, &fsm, &hlc, &tracker, &clock, options) {}
+        coordinator(&raft, &fsm, &hlc, &tracker, time, options) {}
 
   // Commits and applies every entry of the log.
   void CommitAll() {
@@ -74,6 +78,7 @@ struct FakeGroup {
   }
 
   ManualClock clock;
+  Clock* time;
   mvcc::Store store;
   hlc::Hlc hlc;
   Fsm fsm;
