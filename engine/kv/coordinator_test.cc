@@ -1,5 +1,6 @@
 #include "engine/kv/coordinator.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,12 +53,13 @@ class CoordinatorTest : public ::testing::Test {
     coordinator_.OnTick();
     CommitAll();  // the first ceiling
   }
-  std::optional<DispatchResult> Put(const std::string& key,
-                                    const std::string& value) {
+  // The slot the result lands in, whenever the dispatch completes.
+  std::shared_ptr<std::optional<DispatchResult>> Put(const std::string& key,
+                                                     const std::string& value) {
     OperationGroup group;
     group.elems.push_back(Elem{ElemOp::kPut, key, value, 0, ""});
-    std::optional<DispatchResult> out;
-    coordinator_.Dispatch(group, [&out](const DispatchResult& r) { out = r; });
+    auto out = std::make_shared<std::optional<DispatchResult>>();
+    coordinator_.Dispatch(group, [out](const DispatchResult& r) { *out = r; });
     return out;
   }
   int CountEntries(kvpb::Command::KindCase kind) const {
@@ -84,7 +86,7 @@ class CoordinatorTest : public ::testing::Test {
 
 TEST_F(CoordinatorTest, AFollowerRefersToTheLeader) {
   raft_.hint = 3;
-  const auto result = Put("k", "v");
+  const auto result = *Put("k", "v");
   ASSERT_TRUE(result.has_value());
   EXPECT_TRUE(IsErrorKind(result->status, ErrorKind::kNotLeader));
   EXPECT_EQ(GetLeaderHint(result->status), 3);
@@ -94,7 +96,7 @@ TEST_F(CoordinatorTest, ANewLeaderWaitsForItsNoOpThenItsCeiling) {
   raft_.leader = true;
   raft_.term = 2;
   raft_.log.push_back({2, ""});  // the no-op, not yet applied
-  auto early = Put("k", "v");
+  auto early = *Put("k", "v");
   ASSERT_TRUE(early.has_value());
   EXPECT_TRUE(IsErrorKind(early->status, ErrorKind::kLeaderNotFound));
   CommitAll();  // the no-op applies: ready, ceiling proposed
@@ -117,7 +119,7 @@ TEST_F(CoordinatorTest, ANewLeaderWaitsForItsNoOpThenItsCeiling) {
 TEST_F(CoordinatorTest, CommittedWriteAnswersWithTheFsmOutcome) {
   Lead(1);
   auto pending = Put("k", "v");
-  EXPECT_FALSE(pending.has_value());
+  EXPECT_FALSE(pending->has_value());
   std::optional<DispatchResult> result;
   OperationGroup group;
   group.elems.push_back(Elem{ElemOp::kPut, "k", "v", 0, ""});
@@ -203,7 +205,7 @@ TEST_F(CoordinatorTest, LeaderRenewsTheCeilingAndCompactsBehindTheRetention) {
   const uint64_t first_ceiling = hlc_.ceiling_ms();
   for (int i = 0; i < 30; ++i) {
     clock_.AdvanceMs(500);
-    ASSERT_FALSE(Put("k", std::to_string(i)).has_value());
+    ASSERT_FALSE(Put("k", std::to_string(i))->has_value());
     coordinator_.OnTick();
     CommitAll();
   }
@@ -218,7 +220,7 @@ TEST_F(CoordinatorTest, LeaderRenewsTheCeilingAndCompactsBehindTheRetention) {
 
 TEST_F(CoordinatorTest, CompactionNeverPassesAPinnedTimestamp) {
   Lead(1);
-  ASSERT_FALSE(Put("k", "v").has_value());
+  ASSERT_FALSE(Put("k", "v")->has_value());
   CommitAll();
   auto pin = tracker_.Pin(store_.LastCommitTS());
   for (int i = 0; i < 30; ++i) {
