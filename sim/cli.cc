@@ -178,8 +178,15 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
 
 absl::StatusOr<SimOptions> OptionsFor(const RunArgs& args) {
   SimOptions options = DeriveOptions(args.seed, args.faults);
+  bool liveness_given = false;
   for (const auto& [name, value] : args.overrides) {
     EKV_RETURN_IF_ERROR(SetOption(options, name, value));
+    liveness_given = liveness_given || name == "liveness_phase_ns";
+  }
+  // A shorter run keeps most of its time for faults: the healed tail shrinks
+  // to a quarter of the run unless it was given.
+  if (!liveness_given && options.liveness_phase_ns > options.duration_ns / 4) {
+    options.liveness_phase_ns = options.duration_ns / 4;
   }
   EKV_RETURN_IF_ERROR(ValidateOptions(options));
   return options;

@@ -42,7 +42,8 @@ struct RunArgs {
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& args);
 
 // The run's options: derived from the seed and fault selection, then
-// overridden, then validated.
+// overridden, then validated. Unless liveness_phase_ns is given, it is at
+// most a quarter of the run (so --duration 2s still has faults).
 absl::StatusOr<SimOptions> OptionsFor(const RunArgs& args);
 
 // The whole program over `args` (without the program name); returns the exit
