@@ -198,9 +198,9 @@ void SimDisk::CollectUnreferenced() {
     used_bytes_ += files_.at(id).current.size();
 }
 
-// Changes 1 to 4 bytes inside one sector-aligned stretch of `bytes`, which
-// sits at file offset `base_offset`. Each changed byte is XORed with a nonzero
-// mask, so the data really differs.
+// Changes 1 to 4 adjacent bytes inside one sector-aligned stretch of `bytes`,
+// which sits at file offset `base_offset`. Each changed byte is XORed with a
+// nonzero mask, so the data really differs.
 void SimDisk::CorruptSector(std::string& bytes, uint64_t base_offset) {
   const uint64_t first_sector = base_offset / kSectorBytes;
   const uint64_t last_sector = (base_offset + bytes.size() - 1) / kSectorBytes;
@@ -211,9 +211,11 @@ void SimDisk::CorruptSector(std::string& bytes, uint64_t base_offset) {
   const uint64_t end =
       std::min((sector + 1) * kSectorBytes, base_offset + bytes.size()) -
       base_offset;
-  const uint64_t flips = 1 + random_.Uniform(4);
-  for (uint64_t i = 0; i < flips; ++i) {
-    const uint64_t at = begin + random_.Uniform(end - begin);
+  // Distinct bytes, so two changes can never cancel each other out.
+  const uint64_t flips =
+      std::min<uint64_t>(1 + random_.Uniform(4), end - begin);
+  const uint64_t first = begin + random_.Uniform(end - begin - flips + 1);
+  for (uint64_t at = first; at < first + flips; ++at) {
     bytes[at] = static_cast<char>(bytes[at] ^ (1 + random_.Uniform(255)));
   }
 }

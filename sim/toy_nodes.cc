@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "disk/disk.h"
+#include "engine/base/buggify.h"
 #include "engine/base/check.h"
 #include "xxhash.h"
 
@@ -102,7 +103,7 @@ void CounterNode::Start() {
   // Leftovers of a rewrite the crash interrupted, then a clean file that
   // holds the recovered value alone.
   if (!env_.disk->Remove(kCounterTmpFile).ok()) ++disk_errors_;
-  if (Rewrite()) synced_counter_ = counter_;
+  needs_rewrite_ = !Rewrite();
   last_wall_ns_ = env_.clock->WallNanos();
   env_.timers->StartTimer(config_.tick_ns, [this] { Tick(); });
 }
@@ -115,9 +116,15 @@ bool CounterNode::Rewrite() {
       disk.Rename(kCounterTmpFile, kCounterFile).ok() && disk.SyncDir().ok();
   if (!ok) {
     ++disk_errors_;
+    // A failed SyncDir leaves the rename undecided: until a SyncDir succeeds,
+    // a crash may bring back the old file, so no later Sync counts.
+    directory_unsynced_ = true;
     disk.Remove(kCounterTmpFile).IgnoreError();
     return false;
   }
+  directory_unsynced_ = false;
+  needs_rewrite_ = false;
+  synced_counter_ = counter_;
   records_in_file_ = 1;
   unsynced_appends_ = 0;
   return true;
@@ -125,6 +132,10 @@ bool CounterNode::Rewrite() {
 
 void CounterNode::Persist() {
   Disk& disk = *env_.disk;
+  // The recovered file may end in a torn record: appending after it would
+  // misalign every later record, so nothing is appended until a rewrite
+  // succeeds.
+  if (needs_rewrite_ && !Rewrite()) return;
   if (!disk.Append(kCounterFile, EncodeCounterRecord(counter_ + 1)).ok()) {
     ++disk_errors_;
     return;
@@ -134,10 +145,14 @@ void CounterNode::Persist() {
   if (++unsynced_appends_ < static_cast<uint64_t>(config_.sync_every_ticks)) {
     return;
   }
-  if (!disk.Sync(kCounterFile).ok()) {
+  // A rare path: the sync waits for a later tick, so more data is at risk.
+  if (EKV_BUGGIFY_AT(env_.buggify, "toy/persist/postpone_sync")) return;
+  if (!disk.Sync(kCounterFile).ok() ||
+      (directory_unsynced_ && !disk.SyncDir().ok())) {
     ++disk_errors_;
     return;
   }
+  directory_unsynced_ = false;
   unsynced_appends_ = 0;
   synced_counter_ = counter_;
   if (records_in_file_ >
@@ -156,6 +171,10 @@ void CounterNode::Tick() {
     if (peer != self_) {
       env_.transport->Send(peer, Encode(kPing, counter_, ticks_, 0));
       ++pings_sent_;
+      if (EKV_BUGGIFY(env_.buggify)) {  // a retransmission
+        env_.transport->Send(peer, Encode(kPing, counter_, ticks_, 0));
+        ++pings_sent_;
+      }
     }
   }
   env_.timers->StartTimer(config_.tick_ns, [this] { Tick(); });

@@ -80,6 +80,8 @@ class CounterNode final : public Process {
   uint64_t synced_counter_ = 0;
   uint64_t records_in_file_ = 0;
   uint64_t unsynced_appends_ = 0;
+  bool directory_unsynced_ = true;  // the file's name may not be durable
+  bool needs_rewrite_ = true;       // the file may end in a torn record
   RecoveredCounter recovered_;
   uint64_t ticks_ = 0;
   uint64_t pings_sent_ = 0;

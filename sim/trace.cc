@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstring>
+#include <iterator>
 
 #include "absl/strings/str_format.h"
 
@@ -11,15 +12,26 @@ Trace::Trace() { XXH64_reset(&state_, 0); }
 
 void Trace::Fold(TraceKind kind, int64_t time_ns, uint64_t a, uint64_t b,
                  uint64_t c) {
-  // Fixed layout, little-endian on every platform ekv targets (x86-64,
-  // aarch64), so the hash does not depend on padding.
-  uint64_t record[5] = {static_cast<uint64_t>(kind),
-                        static_cast<uint64_t>(time_ns), a, b, c};
-  XXH64_update(&state_, record, sizeof(record));
+  // Fixed layout of five words, little-endian on every platform ekv targets
+  // (x86-64, aarch64), so the hash does not depend on padding.
+  if (buffered_ + 5 > std::size(buffer_)) Flush();
+  uint64_t* record = buffer_ + buffered_;
+  record[0] = static_cast<uint64_t>(kind);
+  record[1] = static_cast<uint64_t>(time_ns);
+  record[2] = a;
+  record[3] = b;
+  record[4] = c;
+  buffered_ += 5;
   ++records_;
 }
 
+void Trace::Flush() {
+  XXH64_update(&state_, buffer_, buffered_ * sizeof(uint64_t));
+  buffered_ = 0;
+}
+
 void Trace::FoldBytes(absl::string_view bytes) {
+  Flush();
   const uint64_t header[2] = {static_cast<uint64_t>(TraceKind::kNote),
                               bytes.size()};
   XXH64_update(&state_, header, sizeof(header));
@@ -27,7 +39,11 @@ void Trace::FoldBytes(absl::string_view bytes) {
   ++records_;
 }
 
-uint64_t Trace::hash() const { return XXH64_digest(&state_); }
+uint64_t Trace::hash() const {
+  XXH64_state_t copy = state_;
+  XXH64_update(&copy, buffer_, buffered_ * sizeof(uint64_t));
+  return XXH64_digest(&copy);
+}
 
 void Trace::Log(int64_t time_ns, absl::string_view line) {
   if (log_ == nullptr) return;

@@ -12,6 +12,7 @@
 #ifndef EKV_SIM_TRACE_H_
 #define EKV_SIM_TRACE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -69,7 +70,13 @@ class Trace {
   void Log(int64_t time_ns, absl::string_view line);
 
  private:
+  void Flush();
+
+  // Records wait in buffer_ and reach the XXH64 state a kilobyte at a time;
+  // streaming XXH64 gives the same hash however its input is split.
   XXH64_state_t state_;
+  uint64_t buffer_[128];
+  size_t buffered_ = 0;  // words used in buffer_
   uint64_t records_ = 0;
   std::FILE* log_ = nullptr;
 };

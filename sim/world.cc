@@ -400,6 +400,7 @@ void World::ReleaseHeld(Endpoint& e) {
 
 bool World::IsUp(EndpointId id) const { return endpoint(id).alive; }
 bool World::IsPaused(EndpointId id) const { return endpoint(id).paused; }
+uint64_t World::boots(EndpointId id) const { return endpoint(id).boot; }
 bool World::IsNode(EndpointId id) const {
   return id >= 1 && id < endpoints_.size() && endpoints_[id]->is_node;
 }

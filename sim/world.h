@@ -106,6 +106,8 @@ class World {
   void Resume(EndpointId id);
   bool IsUp(EndpointId id) const;  // booted or booting, not crashed
   bool IsPaused(EndpointId id) const;
+  // How many times the endpoint has booted (1 after Start, +1 per Restart).
+  uint64_t boots(EndpointId id) const;
 
   // ---- The world's parts.
   SimNetwork& network() { return *network_; }
