@@ -1,0 +1,28 @@
+#include "checkers/syntax.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/base/status.h"
+
+namespace ekv::checkers {
+
+absl::Status SyntaxErrorStatus(absl::string_view source,
+                               const SyntaxError& error) {
+  return InvalidRequestError(absl::StrCat(source, ":", error.line, ":",
+                                          error.column, ": ", error.message));
+}
+
+void LocateOffset(absl::string_view text, size_t offset, int first_line,
+                  SyntaxError* error) {
+  int line = first_line;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  error->line = line;
+  error->column = static_cast<int>(offset - line_start) + 1;
+}
+
+}  // namespace ekv::checkers
