@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "checkers/syntax.h"
 #include "engine/base/check.h"
 #include "engine/base/status.h"
 
@@ -216,8 +217,7 @@ absl::StatusOr<LinearizabilityResult> CheckLinearizability(
   std::map<std::optional<Value>, std::vector<PartOp>> by_key;
   for (const Operation& op : history.ops) {
     if (absl::Status s = model.Validate(op); !s.ok()) {
-      return InvalidRequestError(
-          absl::StrCat(history.source, ": ", s.message()));
+      return AddContext(s, history.source);
     }
     OpRole role = model.Role(op);
     if (role == OpRole::kSkip) {

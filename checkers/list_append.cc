@@ -228,7 +228,17 @@ class ListAppend : public Inference {
         continue;
       }
       Writer& w = it->second;
-      if (!in_order && w.position >= 0) continue;  // checked with the order
+      if (w.position >= 0) {
+        // Seen before: in the order already, or twice in this read.
+        if (in_order) {
+          Report("duplicate-elements",
+                 absl::StrCat(T(r.txn), " read key ", K(k), " with ", V(e[p]),
+                              " (appended once, by ", T(w.txn),
+                              ") at positions ", w.position, " and ", p),
+                 {}, {r.txn, w.txn});
+        }
+        continue;
+      }
       if (table_.txns()[w.txn].type == OpType::kFail) {
         Report("G1a",
                absl::StrCat(T(r.txn), " read ", V(e[p]), " in key ", K(k),
@@ -236,14 +246,6 @@ class ListAppend : public Inference {
                {}, {r.txn, w.txn});
       }
       if (!in_order) continue;
-      if (w.position >= 0) {
-        Report("duplicate-elements",
-               absl::StrCat(T(r.txn), " read key ", K(k), " with ", V(e[p]),
-                            " (appended once, by ", T(w.txn), ") at positions ",
-                            w.position, " and ", p),
-               {}, {r.txn, w.txn});
-        continue;
-      }
       w.position = static_cast<int32_t>(p);
     }
   }

@@ -24,6 +24,10 @@ struct SyntaxError {
 absl::Status SyntaxErrorStatus(absl::string_view source,
                                const SyntaxError& error);
 
+// `status` with `context` put in front of its message (after ekv's kind
+// name), keeping its kind: "invalid_request: CONTEXT: message".
+absl::Status AddContext(const absl::Status& status, absl::string_view context);
+
 // Locates byte `offset` of `text`, whose first line is `first_line`.
 void LocateOffset(absl::string_view text, size_t offset, int first_line,
                   SyntaxError* error);

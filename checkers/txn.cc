@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "checkers/syntax.h"
 #include "engine/base/status.h"
 
 namespace ekv::checkers {
@@ -49,8 +50,7 @@ absl::StatusOr<TxnTable> TxnTable::Build(const History& history,
   table.txns_.reserve(history.ops.size());
   for (const Operation& op : history.ops) {
     if (absl::Status s = table.AddTxn(op, model); !s.ok()) {
-      return InvalidRequestError(
-          absl::StrCat(history.source, ": ", op.Where(), ": ", s.message()));
+      return AddContext(s, absl::StrCat(history.source, ": ", op.Where()));
     }
   }
   return table;
