@@ -281,6 +281,9 @@ class ListAppend : public Inference {
       }
       if (Incompatible(r) || m.length >= order.size()) continue;
       int next = LiveWriter(k, order[m.length]);
+      // A read that stopped between two appends of one txn is a G1b; the
+      // writer is already its wr source, and no other txn comes between.
+      if (m.length > 0 && next == LiveWriter(k, order[m.length - 1])) continue;
       if (next >= 0) graph->AddEdge(r.txn, next, kRW);
     }
   }

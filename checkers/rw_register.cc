@@ -157,18 +157,19 @@ class RwRegister : public Inference {
   }
 
   // One ok txn: its external reads, its internal consistency, the version
-  // orders its reads and writes show, and what it read from whom.
+  // order its reads and writes show (what it read of a key before writing it
+  // precedes the last value it wrote; its intermediate values are no
+  // versions), and what it read from whom.
   void IndexTxn(int t) {
     const Txn& txn = table_.txns()[t];
     const Mop* mops = table_.mops(txn);
     struct Known {
-      Known(uint32_t k, uint32_t v, bool w, bool r, uint32_t f)
-          : key(k), value(v), wrote(w), read_before_write(r), first_read(f) {}
+      Known(uint32_t k, uint32_t v, bool read) : key(k), value(v), read(read) {}
       uint32_t key;
-      uint32_t value;      // the key's value as this txn last saw or set it
-      bool wrote = false;  // the txn wrote the key already
-      bool read_before_write = false;
-      uint32_t first_read = kNil;  // the external read, if any
+      uint32_t value;  // the key's value as this txn last saw or set it
+      bool read;       // read before the txn wrote it: `external` is known
+      bool wrote = false;
+      uint32_t external = kNil;
     };
     std::vector<Known> known;
     for (uint32_t i = 0; i < txn.mop_count; ++i) {
@@ -176,16 +177,9 @@ class RwRegister : public Inference {
       auto it = std::find_if(known.begin(), known.end(),
                              [&](const Known& k) { return k.key == m.key; });
       if (m.kind == MopKind::kWrite) {
-        if (it == known.end()) {
-          it = known.insert(known.end(),
-                            Known(m.key, m.value, false, false, kNil));
-        } else {
-          // What was there before this write precedes it.
-          if (it->wrote || it->read_before_write) {
-            versions_[m.key].push_back({it->value, m.value, t});
-          }
-          it->value = m.value;
-        }
+        if (it == known.end())
+          it = known.insert(known.end(), Known(m.key, 0, false));
+        it->value = m.value;
         it->wrote = true;
         continue;
       }
@@ -193,16 +187,20 @@ class RwRegister : public Inference {
       CheckRead(t, m);
       if (it == known.end()) {
         reads_[m.key].push_back({t, m.value});
-        known.push_back(Known(m.key, m.value, false, true, m.value));
-        continue;
-      }
-      if (it->value != m.value) {
+        Known k(m.key, m.value, true);
+        k.external = m.value;
+        known.push_back(k);
+      } else if (it->value != m.value) {
         Report("internal",
                absl::StrCat(T(t), " read key ", K(m.key), " = ", V(m.value),
                             " after it ", it->wrote ? "wrote" : "read", " ",
                             V(it->value)),
                {t});
       }
+    }
+    for (const Known& k : known) {
+      if (k.read && k.wrote)
+        versions_[k.key].push_back({k.external, k.value, t});
     }
   }
 
