@@ -2,6 +2,7 @@
 // simulator, against one in-memory node whose "Raft group" commits every
 // proposal at once (no replication: that is tests/kv_cluster_sim_test.cc).
 // Checks the client's bookkeeping under message loss, duplication and delay.
+#include "workloads/register_check.h"
 #include "workloads/register_client.h"
 
 #include <map>
@@ -106,6 +107,9 @@ TEST(RegisterClient,
   EXPECT_GT(cas_ok, 0);
   EXPECT_GT(cas_fail, 0);
   EXPECT_NE(history.ToJsonLines().find("\"f\":\"cas\""), std::string::npos);
+  const auto check = CheckRegisterHistory(history, "seed 42", 0);
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_EQ(check->result.verdict, checkers::Verdict::kValid) << check->text;
 }
 
 }  // namespace
