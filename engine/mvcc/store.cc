@@ -40,7 +40,12 @@ absl::string_view ConflictPrefix(absl::string_view key) {
 
 const Store::VersionList* Store::Find(absl::string_view key) const {
   const auto it = index_.find(key);
-  return it == index_.end() ? nullptr : &it->second;
+  return it == index_.end() ? nullptr : &it->second.versions;
+}
+
+bool Store::MayCompact(const VersionList& versions) {
+  return versions.size() > 1 || versions.back().tombstone ||
+         versions.back().expire_at != 0;
 }
 
 const Version* Store::VersionAt(const VersionList& versions, uint64_t ts) {
@@ -67,13 +72,18 @@ absl::Status Store::CheckWritable(absl::string_view key,
 
 void Store::AppendVersion(absl::string_view key, Version version) {
   auto [it, inserted] = index_.try_emplace(key);
-  VersionList& versions = it->second;
-  if (inserted) order_.emplace(absl::string_view(it->first), &versions);
-  EKV_CHECK(versions.empty() || versions.back().commit_ts < version.commit_ts)
+  KeyVersions& entry = it->second;
+  if (inserted) order_.emplace(absl::string_view(it->first), &entry);
+  EKV_CHECK(entry.versions.empty() ||
+            entry.versions.back().commit_ts < version.commit_ts)
       << "versions of a key must be appended in commit order";
   last_commit_ts_ = std::max(last_commit_ts_, version.commit_ts);
-  versions.push_back(std::move(version));
+  entry.versions.push_back(std::move(version));
   ++version_count_;
+  if (!entry.compactable && MayCompact(entry.versions)) {
+    entry.compactable = true;
+    compactable_.emplace_back(absl::string_view(it->first), &entry);
+  }
 }
 
 void Store::CountConflict(absl::string_view cause, absl::string_view key) {
@@ -115,7 +125,7 @@ absl::StatusOr<std::vector<KvPair>> Store::ScanAt(absl::string_view start,
   for (auto it = order_.lower_bound(start); it != order_.end(); ++it) {
     if (!end.empty() && it->first >= end) break;
     if (static_cast<int>(out.size()) >= limit) break;
-    const Version* version = VersionAt(*it->second, ts);
+    const Version* version = VersionAt(it->second->versions, ts);
     if (version != nullptr && version->VisibleAt(ts)) {
       out.push_back(KvPair{std::string(it->first), version->value});
     }
@@ -133,7 +143,7 @@ absl::StatusOr<std::vector<KvPair>> Store::ReverseScanAt(
   while (it != order_.begin() && static_cast<int>(out.size()) < limit) {
     --it;
     if (it->first < start) break;
-    const Version* version = VersionAt(*it->second, ts);
+    const Version* version = VersionAt(it->second->versions, ts);
     if (version != nullptr && version->VisibleAt(ts)) {
       out.push_back(KvPair{std::string(it->first), version->value});
     }
@@ -188,7 +198,7 @@ absl::StatusOr<int64_t> Store::DeletePrefixAt(absl::string_view prefix,
         absl::StartsWith(it->first, exclude_prefix)) {
       continue;
     }
-    const Version* version = VersionAt(*it->second, commit_ts);
+    const Version* version = VersionAt(it->second->versions, commit_ts);
     if (version == nullptr || !version->VisibleAt(commit_ts)) continue;
     EKV_RETURN_IF_ERROR(CheckWritable(it->first, commit_ts));
     doomed.push_back(it->first);
@@ -235,37 +245,42 @@ absl::Status Store::ApplyMutations(absl::Span<const Mutation> mutations,
   return absl::OkStatus();
 }
 
+size_t Store::CompactVersions(VersionList& versions, uint64_t min_ts) {
+  // Index of the newest version at or below min_ts, if any.
+  size_t keep = versions.size();
+  for (size_t i = versions.size(); i > 0; --i) {
+    if (versions[i - 1].commit_ts <= min_ts) {
+      keep = i - 1;
+      break;
+    }
+  }
+  if (keep == versions.size()) return 0;
+  const Version& floor = versions[keep];
+  const bool dead =
+      floor.tombstone || (floor.expire_at != 0 && floor.expire_at <= min_ts);
+  const size_t drop = keep + (dead ? 1 : 0);
+  versions.erase(versions.begin(), versions.begin() + drop);
+  return drop;
+}
+
 void Store::Compact(uint64_t min_ts) {
   if (min_ts <= compacted_ts_) return;
   compacted_ts_ = min_ts;
-  for (auto it = order_.begin(); it != order_.end();) {
-    VersionList& versions = *it->second;
-    // Index of the newest version at or below min_ts, if any.
-    size_t keep = versions.size();
-    for (size_t i = versions.size(); i > 0; --i) {
-      if (versions[i - 1].commit_ts <= min_ts) {
-        keep = i - 1;
-        break;
-      }
-    }
-    if (keep == versions.size()) {
-      ++it;
+  size_t kept = 0;
+  for (size_t i = 0; i < compactable_.size(); ++i) {
+    const auto [key, entry] = compactable_[i];
+    version_count_ -= CompactVersions(entry->versions, min_ts);
+    if (!entry->versions.empty() && MayCompact(entry->versions)) {
+      compactable_[kept++] = compactable_[i];
       continue;
     }
-    const Version& floor = versions[keep];
-    const bool dead =
-        floor.tombstone || (floor.expire_at != 0 && floor.expire_at <= min_ts);
-    const size_t drop = keep + (dead ? 1 : 0);
-    versions.erase(versions.begin(), versions.begin() + drop);
-    version_count_ -= drop;
-    if (!versions.empty()) {
-      ++it;
-      continue;
+    entry->compactable = false;
+    if (entry->versions.empty()) {
+      order_.erase(key);
+      index_.erase(key);  // frees the key `key` views: last use
     }
-    const absl::string_view key = it->first;
-    it = order_.erase(it);
-    index_.erase(key);
   }
+  compactable_.resize(kept);
 }
 
 std::string Store::EncodeState() const {
@@ -275,8 +290,8 @@ std::string Store::EncodeState() const {
   PutVarint64(&out, order_.size());
   for (const auto& [key, versions] : order_) {
     PutLengthPrefixed(&out, key);
-    PutVarint64(&out, versions->size());
-    for (const Version& version : *versions) {
+    PutVarint64(&out, versions->versions.size());
+    for (const Version& version : versions->versions) {
       PutVarint64(&out, version.commit_ts);
       PutVarint64(&out, version.expire_at);
       out.push_back(static_cast<char>(version.tombstone ? kFlagTombstone : 0));
@@ -313,6 +328,7 @@ absl::Status Store::Restore(absl::string_view snapshot) {
   }
   KeyIndex index;
   KeyOrder order;
+  std::vector<std::pair<absl::string_view, KeyVersions*>> compactable;
   size_t version_count = 0;
   absl::string_view previous_key;
   for (uint64_t k = 0; k < key_count; ++k) {
@@ -343,14 +359,20 @@ absl::Status Store::Restore(absl::string_view snapshot) {
       versions.push_back(std::move(version));
     }
     version_count += versions.size();
-    auto [it, inserted] = index.try_emplace(key, std::move(versions));
+    auto [it, inserted] = index.try_emplace(key);
     EKV_CHECK(inserted) << "keys were checked to be strictly increasing";
+    it->second.versions = std::move(versions);
     order.emplace_hint(order.end(), absl::string_view(it->first), &it->second);
+    if (MayCompact(it->second.versions)) {
+      it->second.compactable = true;
+      compactable.emplace_back(absl::string_view(it->first), &it->second);
+    }
   }
   if (!in.done()) return bad("trailing bytes");
   // Moving a node_hash_map keeps its nodes, so the views in `order` stay valid.
   index_ = std::move(index);
   order_ = std::move(order);
+  compactable_ = std::move(compactable);
   version_count_ = version_count;
   last_commit_ts_ = last_commit_ts;
   compacted_ts_ = compacted_ts;

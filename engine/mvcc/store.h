@@ -150,15 +150,24 @@ class Store {
 
  private:
   using VersionList = absl::InlinedVector<Version, 1>;
+  struct KeyVersions {
+    VersionList versions;
+    bool compactable = false;  // listed in compactable_
+  };
   // Point reads and writes go through a hash index (one probe instead of a
   // deep descent: a btree of ~100-byte slots holds two or three per node);
   // ranges go through an ordered index of views of the hash index's keys,
   // whose nodes never move. Only the ordered index is ever iterated, so no
   // hash order reaches behaviour (DESIGN.md, determinism rule 2).
-  using KeyIndex = absl::node_hash_map<std::string, VersionList>;
-  using KeyOrder = absl::btree_map<absl::string_view, VersionList*>;
+  using KeyIndex = absl::node_hash_map<std::string, KeyVersions>;
+  using KeyOrder = absl::btree_map<absl::string_view, KeyVersions*>;
 
   const VersionList* Find(absl::string_view key) const;
+  // Whether Compact may find something to drop in these versions: more than
+  // one, or a tombstone, or an expiry.
+  static bool MayCompact(const VersionList& versions);
+  // Compacts one key's versions; returns how many it dropped.
+  static size_t CompactVersions(VersionList& versions, uint64_t min_ts);
   static const Version* VersionAt(const VersionList& versions, uint64_t ts);
   absl::Status CheckReadable(uint64_t ts) const;
   absl::Status CheckWritable(absl::string_view key, uint64_t commit_ts) const;
@@ -168,6 +177,10 @@ class Store {
 
   KeyIndex index_;
   KeyOrder order_;
+  // The keys that MayCompact, each once (KeyVersions::compactable), so that
+  // Compact visits only them. In the order they became compactable: the
+  // outcome of Compact does not depend on the order it visits keys in.
+  std::vector<std::pair<absl::string_view, KeyVersions*>> compactable_;
   size_t version_count_ = 0;
   uint64_t last_commit_ts_ = 0;
   uint64_t compacted_ts_ = 0;
