@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/base/status.h"
+#include "sim/sweep_command.h"
 #include "sim/toy_run.h"
 #include "sim/trace.h"
 
@@ -96,7 +97,7 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
   }
   if (!args.json) PrintReadable(out, args, options);
   const auto wall_start = std::chrono::steady_clock::now();
-  const RunReport report = RunToyCluster(args.seed, options, trace);
+  const RunReport report = RunCluster(args, options, trace);
   const double wall_s = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - wall_start)
                             .count();
@@ -104,7 +105,7 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
   bool deterministic = true;
   uint64_t second_hash = report.trace_hash;
   if (args.self_check) {
-    second_hash = RunToyCluster(args.seed, options).trace_hash;
+    second_hash = RunCluster(args, options, nullptr).trace_hash;
     deterministic = second_hash == report.trace_hash;
   }
   if (args.json) {
@@ -141,7 +142,44 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
   return report.passed() && deterministic ? kExitOk : kExitCheckFailed;
 }
 
+// Quotes `arg` for a POSIX shell when it holds anything but plain characters.
+std::string ShellQuote(const std::string& arg) {
+  const bool plain =
+      !arg.empty() && arg.find_first_not_of(
+                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789_-.,/:=+@%") == std::string::npos;
+  if (plain) return arg;
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
 }  // namespace
+
+RunReport RunCluster(const RunArgs& args, const SimOptions& options,
+                     std::FILE* trace_log) {
+  return RunToyCluster(args.seed, options, trace_log);
+}
+
+std::string RunFlagsText(const RunArgs& args) {
+  std::string text;
+  for (const std::string& flag : args.run_flags) {
+    absl::StrAppend(&text, text.empty() ? "" : " ", ShellQuote(flag));
+  }
+  return text;
+}
+
+std::string ReplayCommand(uint64_t seed, const RunArgs& args) {
+  const std::string flags = RunFlagsText(args);
+  return absl::StrCat("./ekv sim replay --seed ", seed,
+                      flags.empty() ? "" : " ", flags);
+}
 
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
   RunArgs args;
@@ -160,6 +198,7 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
       args.json = true;
       continue;
     }
+    const size_t flag_start = i;
     std::string value;
     const size_t eq = name.find('=');
     if (eq != std::string::npos) {
@@ -172,6 +211,10 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
           absl::StrCat("flag --", name, " needs a value"));
     }
     EKV_RETURN_IF_ERROR(ApplyFlag(args, name, value));
+    if (name != "seed" && name != "trace") {
+      for (size_t j = flag_start; j <= i; ++j)
+        args.run_flags.push_back(argv[j]);
+    }
   }
   return args;
 }
@@ -207,9 +250,14 @@ int SimMain(const std::vector<std::string>& args, std::FILE* out,
                  absl::StrJoin(FaultKinds(), ",").c_str());
     return kExitOk;
   }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "sweep") return SweepMain(rest, out, err);
+  if (args[0] == "merge") return MergeMain(rest, out, err);
+  if (args[0] == "worker") return WorkerMain(rest, out, err);
   if (args[0] != "run") {
-    return PrintUsageError(err, absl::StrCat("unknown command '", args[0],
-                                             "' (commands: run, options)"));
+    return PrintUsageError(
+        err, absl::StrCat("unknown command '", args[0],
+                          "' (commands: run, sweep, merge, options)"));
   }
   const absl::StatusOr<RunArgs> run_args =
       ParseRunArgs(std::vector<std::string>(args.begin() + 1, args.end()));

@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/options.h"
+#include "sim/run_report.h"
 #include "sim/swarm.h"
 
 namespace ekv::sim {
@@ -36,6 +37,9 @@ struct RunArgs {
   std::string trace_path;  // empty: no readable trace
   bool self_check = false;
   bool json = false;
+  // The flags that define the run, as given (everything but --seed and the
+  // output flags): a replay or a sweep worker passes them on unchanged.
+  std::vector<std::string> run_flags;
 };
 
 // Parses the arguments after "run".
@@ -45,6 +49,19 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& args);
 // overridden, then validated. Unless liveness_phase_ns is given, it is at
 // most a quarter of the run (so --duration 2s still has faults).
 absl::StatusOr<SimOptions> OptionsFor(const RunArgs& args);
+
+// Runs the cluster that `args` names with `options`, writing the readable
+// trace to `trace_log` when it is not null. The one place that picks what a
+// run hosts.
+RunReport RunCluster(const RunArgs& args, const SimOptions& options,
+                     std::FILE* trace_log);
+
+// The run flags, shell-quoted where needed, joined by spaces.
+std::string RunFlagsText(const RunArgs& args);
+
+// The command that replays seed `seed` of a run with `args`' flags:
+// "./ekv sim replay --seed 17 --nodes 5", shell-quoted where needed.
+std::string ReplayCommand(uint64_t seed, const RunArgs& args);
 
 // The whole program over `args` (without the program name); returns the exit
 // code.
