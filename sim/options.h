@@ -59,6 +59,8 @@ struct SimOptions {
   // which kinds it may start.
   int64_t nemesis_interval_ns_mean = 500'000'000;
   int64_t nemesis_fault_ns_max = 2'000'000'000;
+  // The nemesis starts at most this many faults (shrinking lowers it).
+  int64_t nemesis_faults_max = 1'000'000;
   bool nemesis_partition_halves = false;
   bool nemesis_partition_isolate = false;
   bool nemesis_partition_leader = false;
@@ -111,6 +113,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("clock_beyond_offset_ns_max", o.clock_beyond_offset_ns_max);
   v("nemesis_interval_ns_mean", o.nemesis_interval_ns_mean);
   v("nemesis_fault_ns_max", o.nemesis_fault_ns_max);
+  v("nemesis_faults_max", o.nemesis_faults_max);
   v("nemesis_partition_halves", o.nemesis_partition_halves);
   v("nemesis_partition_isolate", o.nemesis_partition_isolate);
   v("nemesis_partition_leader", o.nemesis_partition_leader);
