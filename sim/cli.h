@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/base/planted_bugs.h"
 #include "sim/options.h"
 #include "sim/run_report.h"
 #include "sim/swarm.h"
@@ -30,11 +31,21 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitUsage = 2;
 
+// What a run hosts: the KV engine, or the simulator's own toy protocol.
+enum class ClusterKind { kToy, kKv };
+
 struct RunArgs {
   uint64_t seed = 1;
+  ClusterKind cluster = ClusterKind::kToy;
+  // register | bank | list-append | mixed; empty: the bug's workload, or mixed.
+  std::string workload;
+  PlantedBugs bugs;  // --bug NAME (repeatable): defects switched on for the run
   FaultSelection faults;
   std::vector<std::pair<std::string, std::string>> overrides;  // in order
-  std::string trace_path;  // empty: no readable trace
+  std::string trace_path;    // empty: no readable trace
+  std::string history_path;  // empty: the history is not written
+  std::string html_path;     // empty: no HTML view of the history
+  std::string expect_hash;   // replay: the trace hash the run must give
   bool self_check = false;
   bool json = false;
   // The flags that define the run, as given (everything but --seed and the
@@ -44,6 +55,13 @@ struct RunArgs {
 
 // Parses the arguments after "run".
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& args);
+
+// The workloads a KV run can drive.
+const std::vector<std::string>& WorkloadNames();
+
+// The workload a run drives: --workload, else the first planted bug's, else
+// "mixed".
+std::string WorkloadOf(const RunArgs& args);
 
 // The run's options: derived from the seed and fault selection, then
 // overridden, then validated. Unless liveness_phase_ns is given, it is at
