@@ -19,7 +19,7 @@ cat "$work"/shard*.jsonl | wc -l | grep -qx 20 || fail "the shards do not cover 
 # Seed and hash, sorted: the shards together must equal the whole sweep.
 pairs() { sed -E 's/^\{"seed":([0-9]+),.*"trace_hash":"([0-9a-f]{16})".*$/\1 \2/' "$@" | sort -n; }
 diff <(pairs "$work/all.jsonl") <(pairs "$work"/shard*.jsonl) || fail "shards and the whole sweep disagree"
-grep -q '"replay":"./ekv sim replay --seed 10 --duration 3s"' "$work/all.jsonl" ||
+grep -qE '"replay":"./ekv sim replay --seed 10 --duration 3s --expect_hash [0-9a-f]{16}"' "$work/all.jsonl" ||
   fail "no replay command for seed 10"
 
 "$sim" merge "$work"/shard*.jsonl >"$work/merge.txt" || fail "merge: $(cat "$work/merge.txt")"
