@@ -263,6 +263,10 @@ int SweepMain(const std::vector<std::string>& argv, std::FILE* out,
             }
             result.seed = seeds[index];
             result.replay = ReplayCommand(seeds[index], *run_args);
+            if (!result.trace_hash.empty()) {
+              absl::StrAppend(&result.replay, " --expect_hash ",
+                              result.trace_hash);
+            }
             summary.Add(result);
             ++done;
             if (results != nullptr) {
