@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/base/status.h"
+#include "sim/shrink_command.h"
 #include "sim/sweep_command.h"
 #include "sim/toy_run.h"
 #include "sim/trace.h"
@@ -23,6 +24,7 @@ constexpr char kUsage[] =
     "           [--history FILE] [--html FILE] [--self_check] [--json]\n"
     "       ekv-sim replay --seed S [the run's flags] [--expect_hash HEX]\n"
     "       ekv-sim sweep --seeds A..B [--jobs N] [--shard K/N] [--out FILE]\n"
+    "       ekv-sim shrink --seed S [the run's flags] [--runs_max 200]\n"
     "       ekv-sim merge FILE...\n"
     "       ekv-sim bugs | options\n"
     "run: one seeded simulation of the cluster under the fault model; prints\n"
@@ -338,6 +340,7 @@ int SimMain(const std::vector<std::string>& args, std::FILE* out,
   if (args[0] == "sweep") return SweepMain(rest, out, err);
   if (args[0] == "merge") return MergeMain(rest, out, err);
   if (args[0] == "worker") return WorkerMain(rest, out, err);
+  if (args[0] == "shrink") return ShrinkMain(rest, out, err);
   if (args[0] == "bugs") {
     for (size_t i = 0; i < kPlantedBugCount; ++i) {
       const PlantedBugInfo& info =
@@ -351,8 +354,9 @@ int SimMain(const std::vector<std::string>& args, std::FILE* out,
   if (args[0] != "run" && args[0] != "replay") {
     return PrintUsageError(
         err,
-        absl::StrCat("unknown command '", args[0],
-                     "' (commands: run, replay, sweep, merge, bugs, options)"));
+        absl::StrCat(
+            "unknown command '", args[0],
+            "' (commands: run, replay, sweep, shrink, merge, bugs, options)"));
   }
   absl::StatusOr<RunArgs> run_args = ParseRunArgs(rest);
   if (!run_args.ok()) return PrintUsageError(err, run_args.status().message());

@@ -24,6 +24,8 @@ struct SimOptions {
   // The cluster and the run's bounds.
   int64_t nodes = 3;
   int64_t clients = 2;
+  // Each client issues at most this many operations (shrinking lowers it).
+  int64_t client_ops_max = 1'000'000;
   int64_t duration_ns = 20 * 1'000'000'000LL;       // simulated time of the run
   int64_t liveness_phase_ns = 5 * 1'000'000'000LL;  // healed tail of the run
   int64_t events_max = 50'000'000;  // the run stops after this many events
@@ -90,6 +92,7 @@ template <typename Options, typename Visitor>
 void VisitOptions(Options& o, Visitor&& v) {
   v("nodes", o.nodes);
   v("clients", o.clients);
+  v("client_ops_max", o.client_ops_max);
   v("duration_ns", o.duration_ns);
   v("liveness_phase_ns", o.liveness_phase_ns);
   v("events_max", o.events_max);

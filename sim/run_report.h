@@ -40,7 +40,9 @@ struct RunReport {
   uint64_t disk_torn_writes = 0;
   uint64_t disk_lost_writes = 0;
   uint64_t buggify_fired = 0;
-  ProbeCounters probes;  // the run's coverage probes
+  ProbeCounters probes;
+  uint64_t client_ops = 0;  // operations the clients recorded in the history //
+                            // the run's coverage probes
   bool passed() const;
   uint64_t faults_total() const;
 };

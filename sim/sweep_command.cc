@@ -130,6 +130,7 @@ SeedResult ResultOf(uint64_t seed, const RunArgs& run_args,
   r.simulated_ns = static_cast<uint64_t>(report.simulated_ns);
   r.wall_us = static_cast<uint64_t>(wall_s * 1e6);
   r.faults = report.faults_total();
+  r.ops = report.client_ops;
   r.beyond_fault_model = report.options.beyond_fault_model();
   r.determinism = determinism;
   for (size_t i = 0; i < kProbeCount; ++i) {

@@ -59,6 +59,7 @@ std::string ToJsonLine(const SeedResult& r) {
   json.Key("simulated_ns").Int(static_cast<int64_t>(r.simulated_ns));
   json.Key("wall_us").Int(static_cast<int64_t>(r.wall_us));
   json.Key("faults").Int(static_cast<int64_t>(r.faults));
+  json.Key("ops").Int(static_cast<int64_t>(r.ops));
   json.Key("beyond_fault_model").Bool(r.beyond_fault_model);
   json.Key("determinism").String(r.determinism);
   json.Key("probes").BeginObject();
@@ -117,7 +118,8 @@ absl::StatusOr<SeedResult> ParseSeedResult(absl::string_view line,
        {std::pair<absl::string_view, uint64_t*>{"events", &r.events},
         {"simulated_ns", &r.simulated_ns},
         {"wall_us", &r.wall_us},
-        {"faults", &r.faults}}) {
+        {"faults", &r.faults},
+        {"ops", &r.ops}}) {
     if (absl::Status s = ReadCount(map, key, source, field); !s.ok()) return s;
   }
   if (const Value* beyond = map.Find("beyond_fault_model"); beyond != nullptr) {

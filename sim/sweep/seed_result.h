@@ -3,7 +3,7 @@
 //
 //   {"seed":17,"verdict":"failed","failed_checks":["linearizability"],
 //    "trace_hash":"9d0fed58e2614f80","events":19163,"simulated_ns":20000000000,
-//    "wall_us":8123,"faults":225,"beyond_fault_model":false,"determinism":"ok",
+//    "wall_us":8123,"faults":225,"ops":410,"beyond_fault_model":false,"determinism":"ok",
 //    "probes":{"leader_change":3,...},"how":"","stderr_tail":"",
 //    "replay":"./ekv sim replay --seed 17 --workload register"}
 //
@@ -37,6 +37,7 @@ struct SeedResult {
   uint64_t simulated_ns = 0;
   uint64_t wall_us = 0;
   uint64_t faults = 0;  // fault events injected
+  uint64_t ops = 0;     // client operations recorded
   bool beyond_fault_model = false;
   std::string determinism = "not_run";     // not_run | ok | failed
   std::map<std::string, uint64_t> probes;  // coverage probe hits by name

@@ -15,6 +15,7 @@ SeedResult Example() {
   r.simulated_ns = 20'000'000'000;
   r.wall_us = 8123;
   r.faults = 225;
+  r.ops = 410;
   r.beyond_fault_model = true;
   r.determinism = "ok";
   r.probes = {{"leader_change", 3}, {"snapshot_sent", 0}};
