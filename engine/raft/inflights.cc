@@ -31,6 +31,11 @@ void Inflights::FreeLE(uint64_t index) {
   if (count_ == 0) start_ = 0;
 }
 
+void Inflights::FreeFirstOne() {
+  if (count_ == 0) return;
+  FreeLE(ring_[start_].index);
+}
+
 void Inflights::Reset() {
   start_ = 0;
   count_ = 0;

@@ -21,6 +21,8 @@ class Inflights {
   void Add(uint64_t index, uint64_t bytes);
   // Frees the messages whose last index is <= `index`.
   void FreeLE(uint64_t index);
+  // Frees the oldest message.
+  void FreeFirstOne();
   void Reset();
 
   bool Full() const {

@@ -103,6 +103,13 @@ void Progress::SentEntries(uint64_t last_index, uint64_t count,
   }
 }
 
+void Progress::OnHeartbeatResponse() {
+  probe_sent_ = false;
+  if (state_ == ProgressState::kReplicate && inflights_.Full()) {
+    inflights_.FreeFirstOne();
+  }
+}
+
 bool Progress::IsPaused() const {
   switch (state_) {
     case ProgressState::kProbe:

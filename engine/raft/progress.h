@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/string_view.h"
 #include "engine/proto/raft.pb.h"
@@ -32,6 +33,10 @@ struct SnapshotSend {
   // Heartbeat responses since the follower last acknowledged a chunk; after
   // two, chunks were lost and the leader resends from acked_offset.
   int heartbeats_without_ack = 0;
+  // Set when the leader went back to this offset on a rejection; further
+  // rejections asking for it come from chunks sent before and are ignored
+  // until an acknowledgement arrives.
+  std::optional<uint64_t> rewound_to;
 };
 
 class Progress {
@@ -59,8 +64,9 @@ class Progress {
   // A MSG_APP with `count` entries (last index `last_index`, `bytes` bytes)
   // was sent.
   void SentEntries(uint64_t last_index, uint64_t count, uint64_t bytes);
-  // A heartbeat response arrived: a probing leader may send again.
-  void OnHeartbeatResponse() { probe_sent_ = false; }
+  // A heartbeat response arrived: a probing leader may send again, and a
+  // full window frees one slot, so that lost appends are found out.
+  void OnHeartbeatResponse();
 
   // Whether the leader must not send MSG_APP now.
   bool IsPaused() const;

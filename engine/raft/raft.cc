@@ -161,12 +161,14 @@ void Raft::BecomeLeader() {
     self->BecomeReplicate();
     self->MaybeUpdate(log_.LastIndex());
   }
-  // No membership change until everything before this term is applied.
-  pending_conf_index_ = log_.LastIndex();
   // Entries of earlier terms commit only with one of this term (paper 5.4.2).
   raftpb::Entry noop;
   noop.set_type(raftpb::ENTRY_NORMAL);
   AppendEntry(std::move(noop));
+  // No membership change until everything up to this term's first entry is
+  // applied: a change left uncommitted by an earlier leader is settled
+  // (committed or overwritten) first.
+  pending_conf_index_ = log_.LastIndex();
 }
 
 void Raft::ResetRandomizedElectionTimeout() {

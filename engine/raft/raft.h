@@ -178,8 +178,8 @@ class Raft {
   bool MaybeCommit();
   void OnCommitAdvanced(bool was_committed_in_term);
   void BroadcastAppend();
-  void SendAppends(NodeId to);
-  bool MaybeSendAppend(NodeId to, Progress& pr);
+  void SendAppends(NodeId to, bool send_if_empty = false);
+  bool MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty);
   bool SendSnapshot(NodeId to, Progress& pr);
   void SendSnapshotChunks(NodeId to, Progress& pr);
   void BroadcastHeartbeat();

@@ -208,17 +208,17 @@ void Raft::BroadcastAppend() {
   }
 }
 
-void Raft::SendAppends(NodeId to) {
+void Raft::SendAppends(NodeId to, bool send_if_empty) {
   Progress* pr = tracker_.Find(to);
   if (pr == nullptr) return;
   // Bounded: each message either pauses the follower (probe), fills the
-  // inflight window or reaches the last index (replicate), or carries a
-  // commit index the follower was not sent before.
-  while (MaybeSendAppend(to, *pr)) {
-  }
+  // inflight window or reaches the last index (replicate), carries a commit
+  // index the follower was not sent before, or is the one empty probe asked
+  // for.
+  while (MaybeSendAppend(to, *pr, send_if_empty)) send_if_empty = false;
 }
 
-bool Raft::MaybeSendAppend(NodeId to, Progress& pr) {
+bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   if (pr.IsPaused()) return false;
   const uint64_t prev_index = pr.next() - 1;
   const absl::StatusOr<uint64_t> prev_term = log_.Term(prev_index);
@@ -227,7 +227,9 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr) {
     return false;
   }
   const bool has_entries = pr.next() <= log_.LastIndex();
-  if (!has_entries && pr.sent_commit >= log_.committed()) return false;
+  if (!has_entries && !send_if_empty && pr.sent_commit >= log_.committed()) {
+    return false;
+  }
   Message m;
   m.set_type(raftpb::MSG_APP);
   m.set_to(to);
@@ -296,14 +298,18 @@ void Raft::HandleSnapshotResponse(const Message& m, Progress& pr) {
   SnapshotSend& send = pr.snapshot_send;
   const uint64_t size = send.snapshot->data().size();
   if (m.reject()) {
-    // The follower holds exactly reject_hint bytes: go back there.
-    send.acked_offset = std::min(m.reject_hint(), size);
-    send.next_offset = send.acked_offset;
+    // The follower holds exactly reject_hint bytes: go back there, once.
+    const uint64_t offset = std::min(m.reject_hint(), size);
+    if (send.rewound_to == offset) return;
+    send.acked_offset = offset;
+    send.next_offset = offset;
     send.last_chunk_sent = false;
+    send.rewound_to = offset;
   } else {
     send.acked_offset =
         std::max(send.acked_offset, std::min(m.snapshot_offset(), size));
     send.next_offset = std::max(send.next_offset, send.acked_offset);
+    send.rewound_to.reset();
   }
   send.heartbeats_without_ack = 0;
   SendSnapshotChunks(m.from(), pr);
@@ -336,6 +342,8 @@ void Raft::BroadcastHeartbeat() {
 }
 
 void Raft::HandleHeartbeatResponse(const Message& m, Progress& pr) {
+  // The follower is alive: a probe may go again, and a full window gives up
+  // one slot, in case the appends it holds were lost.
   pr.OnHeartbeatResponse();
   pr.heartbeat_round_acked =
       std::max(pr.heartbeat_round_acked,
@@ -347,12 +355,15 @@ void Raft::HandleHeartbeatResponse(const Message& m, Progress& pr) {
       send.heartbeats_without_ack = 0;
       send.next_offset = send.acked_offset;
       send.last_chunk_sent = false;
+      send.rewound_to = send.acked_offset;
       SendSnapshotChunks(m.from(), pr);
     }
     return;
   }
+  // A follower behind may have lost appends: an append (empty if need be)
+  // at next - 1 finds out, by being rejected if so.
   if (pr.match() < log_.LastIndex() || pr.sent_commit < log_.committed()) {
-    SendAppends(m.from());
+    SendAppends(m.from(), /*send_if_empty=*/true);
   }
 }
 

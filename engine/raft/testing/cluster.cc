@@ -44,6 +44,7 @@ TestCluster::TestCluster(std::vector<NodeId> voters, ConfigTweak tweak,
   raftpb::ConfState conf_state;
   for (NodeId id : voters) conf_state.add_voters(id);
   for (NodeId id : learners) conf_state.add_learners(id);
+  bootstrap_conf_state_ = conf_state;
   std::vector<NodeId> all = voters;
   all.insert(all.end(), learners.begin(), learners.end());
   for (NodeId id : all) {
@@ -57,7 +58,7 @@ TestCluster::TestCluster(std::vector<NodeId> voters, ConfigTweak tweak,
 
 void TestCluster::AddEmptyMember(NodeId id) {
   TestMember& m = members_[id];
-  m.storage = std::make_unique<MemoryStorage>();
+  m.storage = std::make_unique<MemoryStorage>(bootstrap_conf_state_);
   Config config = TestConfig(id, seed_);
   if (tweak_) tweak_(config);
   m.node = std::make_unique<RawNode>(config, m.storage.get());

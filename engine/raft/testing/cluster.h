@@ -57,8 +57,9 @@ class TestCluster {
     expect_no_violations_on_destruction_ = on;
   }
 
-  // Adds a member with an empty log and no membership (to be added by a
-  // membership change).
+  // Adds a member with an empty log that knows the bootstrap membership (as
+  // a joining node learns it from the log's first entries), to be added by a
+  // membership change.
   void AddEmptyMember(NodeId id);
 
   RawNode& node(NodeId id) { return *members_.at(id).node; }
@@ -119,6 +120,7 @@ class TestCluster {
   void Violation(std::string what);
 
   ConfigTweak tweak_;
+  raftpb::ConfState bootstrap_conf_state_;
   std::map<NodeId, TestMember> members_;
   std::deque<raftpb::Message> queue_;
   std::vector<raftpb::Message> sent_;
