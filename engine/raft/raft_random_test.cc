@@ -3,6 +3,7 @@
 // every Ready the cluster harness checks election safety, log matching,
 // leader completeness and state machine safety; at the end, with faults
 // healed, a proposal must commit everywhere.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,18 @@ struct Op {
   int a;
   int b;
 };
+
+const char* OpName(OpKind kind) {
+  static const char* const kNames[] = {
+      "tick-all", "tick-one", "propose", "step-round", "stabilize",
+      "cut",      "isolate",  "heal",    "crash",      "restart",
+      "compact",  "transfer", "read",    "lossy"};
+  return kNames[static_cast<int>(kind)];
+}
+
+void showValue(const Op& op, std::ostream& os) {
+  os << OpName(op.kind) << "(" << op.a << "," << op.b << ")";
+}
 
 rc::Gen<Op> GenOp() {
   return rc::gen::build<Op>(

@@ -90,9 +90,12 @@ void TestCluster::HandleReady(NodeId id, TestMember& m) {
     }
     for (const raftpb::Entry& entry : rd.committed_entries) {
       auto [it, inserted] = applied_at_.emplace(
-          entry.index(), std::make_pair(entry.term(), entry.data()));
-      if (it->second.first != entry.term() ||
-          it->second.second != entry.data()) {
+          entry.index(),
+          AppliedEntry{entry.term(), entry.data(), m.node->raft().term()});
+      // The entry was committed in a term no later than any applier's.
+      it->second.commit_term_max =
+          std::min(it->second.commit_term_max, m.node->raft().term());
+      if (it->second.term != entry.term() || it->second.data != entry.data()) {
         Violation(absl::StrCat("state machine safety: member ", id,
                                " applied a different entry at index ",
                                entry.index()));
@@ -115,10 +118,13 @@ void TestCluster::CheckInvariants(NodeId id) {
       Violation(absl::StrCat("election safety: ", it->second, " and ", id,
                              " lead term ", r.term()));
     }
-    // Leader completeness: every entry applied anywhere is in its log.
-    for (const auto& [index, term_data] : applied_at_) {
-      if (index < r.log().FirstIndex()) continue;
-      if (r.log().TermOrZero(index) != term_data.first) {
+    // Leader completeness: every entry committed in an earlier term is in
+    // its log.
+    for (const auto& [index, applied] : applied_at_) {
+      if (index < r.log().FirstIndex() || applied.commit_term_max >= r.term()) {
+        continue;
+      }
+      if (r.log().TermOrZero(index) != applied.term) {
         Violation(absl::StrCat("leader completeness: leader ", id, " of term ",
                                r.term(), " lacks the committed entry at ",
                                index));

@@ -133,7 +133,14 @@ class TestCluster {
   std::map<uint64_t, NodeId> leader_of_term_;
   std::map<std::pair<uint64_t, uint64_t>, std::pair<uint64_t, std::string>>
       entry_at_;
-  std::map<uint64_t, std::pair<uint64_t, std::string>> applied_at_;
+  struct AppliedEntry {
+    uint64_t term;
+    std::string data;
+    // An upper bound of the term in which it was committed: the lowest term
+    // any member was in when it applied the entry.
+    uint64_t commit_term_max;
+  };
+  std::map<uint64_t, AppliedEntry> applied_at_;
   uint64_t seed_ = 1;
 };
 
