@@ -36,7 +36,12 @@ absl::StatusOr<std::string> MemoryDisk::Read(absl::string_view name,
   if (it == live_.end()) return absl::NotFoundError(std::string(name));
   const std::string& data = it->second->data;
   if (offset >= data.size()) return std::string();
-  return data.substr(offset, length);
+  std::string out = data.substr(offset, length);
+  if (corrupt_reads_ > 0 && !out.empty()) {
+    --corrupt_reads_;
+    out[out.size() / 2] = static_cast<char>(~out[out.size() / 2]);
+  }
+  return out;
 }
 
 absl::Status MemoryDisk::Append(absl::string_view name,
@@ -45,7 +50,12 @@ absl::Status MemoryDisk::Append(absl::string_view name,
   if (full_) return DiskFullError(absl::StrCat("append to ", name));
   std::shared_ptr<File>& file = live_[std::string(name)];
   if (file == nullptr) file = std::make_shared<File>();
+  const size_t at = file->data.size();
   file->data.append(data.data(), data.size());
+  if (corrupt_appends_ > 0 && !data.empty()) {
+    --corrupt_appends_;
+    file->data[at] = static_cast<char>(~file->data[at]);
+  }
   return absl::OkStatus();
 }
 
@@ -62,6 +72,7 @@ absl::Status MemoryDisk::Truncate(absl::string_view name, uint64_t size) {
 
 absl::Status MemoryDisk::Sync(absl::string_view name) {
   EKV_RETURN_IF_ERROR(Count());
+  if (sync_fails_) return IoError("memory disk: sync failed");
   auto it = live_.find(std::string(name));
   if (it == live_.end()) return absl::NotFoundError(std::string(name));
   it->second->synced = it->second->data;

@@ -40,6 +40,12 @@ class MemoryDisk : public Disk {
   void FailAfter(int operations) { fail_after_ = operations; }
   // Every write fails with DiskFull while set.
   void SetFull(bool full) { full_ = full; }
+  // Every Sync fails (changing nothing) while set.
+  void SetSyncFails(bool fails) { sync_fails_ = fails; }
+  // The next `count` appends land with their first byte flipped (what a
+  // corrupt sector does); the next `count` reads return one flipped byte.
+  void CorruptNextAppends(int count) { corrupt_appends_ = count; }
+  void CorruptNextReads(int count) { corrupt_reads_ = count; }
 
   uint64_t operations() const { return operations_; }
   const std::string& contents(const std::string& name) const {
@@ -57,6 +63,9 @@ class MemoryDisk : public Disk {
   std::map<std::string, std::shared_ptr<File>> durable_;
   int fail_after_ = -1;
   bool full_ = false;
+  bool sync_fails_ = false;
+  int corrupt_appends_ = 0;
+  int corrupt_reads_ = 0;
   uint64_t operations_ = 0;
 };
 

@@ -1,7 +1,5 @@
 #include "engine/raft/wal/record_reader.h"
 
-#include "absl/strings/str_cat.h"
-#include "engine/base/status.h"
 #include "engine/raft/wal/record_checksum.h"
 
 namespace ekv::raft::wal {
@@ -33,35 +31,34 @@ std::optional<Record> RecordAt(absl::string_view data, size_t offset) {
   return Record{static_cast<RecordType>(type), offset, payload};
 }
 
-// Whether a valid record starts anywhere after `offset`. Cheap checks reject
-// almost every position before a checksum is computed.
-bool AnyValidRecordAfter(absl::string_view data, size_t offset) {
+// The first position after `offset` where a valid record starts. Cheap
+// checks reject almost every position before a checksum is computed.
+std::optional<size_t> NextValidRecord(absl::string_view data, size_t offset) {
   for (size_t at = offset + 1; at + kRecordHeaderBytes <= data.size(); ++at) {
-    if (RecordAt(data, at).has_value()) return true;
+    if (RecordAt(data, at).has_value()) return at;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace
 
-absl::Status ReadRecords(absl::string_view file, absl::string_view data,
-                         ReadResult* result) {
+void ReadRecords(absl::string_view data, ReadResult* result) {
   size_t offset = 0;
   while (offset < data.size()) {
     const std::optional<Record> record = RecordAt(data, offset);
-    if (!record.has_value()) {
-      if (AnyValidRecordAfter(data, offset)) {
-        return CorruptionError(absl::StrCat(
-            file, ": damaged record at offset ", offset,
-            " is followed by valid records (", data.size(), " bytes)"));
-      }
-      result->torn_tail_offset = offset;
-      return absl::OkStatus();
+    if (record.has_value()) {
+      result->records.push_back(*record);
+      offset += kRecordHeaderBytes + record->payload.size();
+      continue;
     }
-    result->records.push_back(*record);
-    offset += kRecordHeaderBytes + record->payload.size();
+    const std::optional<size_t> next = NextValidRecord(data, offset);
+    if (!next.has_value()) {
+      result->torn_tail_offset = offset;
+      return;
+    }
+    result->damage.push_back(Damage{offset, *next});
+    offset = *next;
   }
-  return absl::OkStatus();
 }
 
 }  // namespace ekv::raft::wal

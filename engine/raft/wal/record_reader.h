@@ -1,6 +1,6 @@
-// Reads the records of one file (log_format.h), telling a torn tail (dropped,
-// reported by offset so the caller can cut the file there) from corruption
-// (a damaged record followed by a valid one: an error with its offset).
+// Reads the records of one file (log_format.h): the valid records in order,
+// every damaged stretch between them (corruption: valid records follow), and
+// a torn tail if the file ends in damage.
 #ifndef EKV_ENGINE_RAFT_WAL_RECORD_READER_H_
 #define EKV_ENGINE_RAFT_WAL_RECORD_READER_H_
 
@@ -8,7 +8,6 @@
 #include <optional>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "engine/raft/wal/log_format.h"
 
@@ -20,18 +19,24 @@ struct Record {
   absl::string_view payload;  // into the data given to ReadRecords
 };
 
-struct ReadResult {
-  // The valid records before any damage, in order.
-  std::vector<Record> records;
-  // Where a torn tail starts (the file's valid part ends there), if any.
-  std::optional<uint64_t> torn_tail_offset;
+// Bytes [offset, resumed_at) hold no valid record, and a valid record starts
+// at resumed_at.
+struct Damage {
+  uint64_t offset;
+  uint64_t resumed_at;
 };
 
-// Reads every record of `data` (a whole file named `file`, for messages).
-// Corruption (kDataLoss, ErrorKind kCorruption) when a damaged record is
-// followed by a valid one.
-absl::Status ReadRecords(absl::string_view file, absl::string_view data,
-                         ReadResult* result);
+struct ReadResult {
+  std::vector<Record> records;
+  std::vector<Damage> damage;
+  // The file ends in damage from here, with no valid record after it.
+  std::optional<uint64_t> torn_tail_offset;
+
+  bool clean() const { return damage.empty() && !torn_tail_offset; }
+};
+
+// Reads every record of `data` (a whole file).
+void ReadRecords(absl::string_view data, ReadResult* result);
 
 }  // namespace ekv::raft::wal
 

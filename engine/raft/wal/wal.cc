@@ -34,15 +34,36 @@ std::optional<uint64_t> ParseName(absl::string_view name,
                                   absl::string_view prefix,
                                   absl::string_view stem,
                                   absl::string_view suffix) {
-  if (!absl::StartsWith(name, prefix)) return std::nullopt;
-  name.remove_prefix(prefix.size());
-  if (!absl::ConsumePrefix(&name, stem) ||
+  if (!absl::ConsumePrefix(&name, prefix) ||
+      !absl::ConsumePrefix(&name, stem) ||
       !absl::ConsumeSuffix(&name, suffix) || name.size() != 16) {
     return std::nullopt;
   }
   uint64_t value = 0;
   if (!absl::SimpleHexAtoi(name, &value)) return std::nullopt;
   return value;
+}
+
+// A whole file as a clean read shows it, or as two reads agree on it (a
+// read may return a damaged sector that the disk does not hold).
+absl::Status ReadConsistently(Disk* disk, const std::string& name,
+                              std::string* data, uint64_t* damaged_reads) {
+  std::vector<std::string> seen;
+  for (int i = 0; i < Wal::kReadAttempts; ++i) {
+    EKV_ASSIGN_OR_RETURN(std::string attempt, ReadWholeFile(*disk, name));
+    ReadResult result;
+    ReadRecords(attempt, &result);
+    const bool agrees =
+        std::find(seen.begin(), seen.end(), attempt) != seen.end();
+    if (result.clean() || agrees) {
+      *data = std::move(attempt);
+      return absl::OkStatus();
+    }
+    ++*damaged_reads;
+    seen.push_back(std::move(attempt));
+  }
+  return IoError(absl::StrCat(name, ": ", Wal::kReadAttempts,
+                              " reads disagree; retry later"));
 }
 
 // Replays batches into a log state.
@@ -95,17 +116,42 @@ absl::Status Replay::Apply(absl::string_view file,
   return absl::OkStatus();
 }
 
+// Replays one segment; returns where a torn tail starts, if it has one.
+absl::StatusOr<std::optional<uint64_t>> ReplaySegment(const std::string& name,
+                                                      const std::string& data,
+                                                      Replay& replay) {
+  ReadResult result;
+  ReadRecords(data, &result);
+  if (!result.damage.empty()) {
+    return CorruptionError(absl::StrCat(
+        name, ": damaged record at offset ", result.damage[0].offset,
+        " is followed by a valid one at ", result.damage[0].resumed_at));
+  }
+  for (const Record& record : result.records) {
+    raftpb::WalBatch batch;
+    if (record.type != RecordType::kWalBatch ||
+        !batch.ParseFromString(std::string(record.payload))) {
+      return CorruptionError(absl::StrCat(name, ": record at offset ",
+                                          record.offset, " is no WalBatch"));
+    }
+    EKV_RETURN_IF_ERROR(replay.Apply(name, batch));
+  }
+  return result.torn_tail_offset;
+}
+
 absl::Status ReadSnapshotFile(Disk* disk, const std::string& name,
                               const raftpb::SnapshotMetadata& expected,
-                              raftpb::Snapshot* snapshot) {
-  absl::StatusOr<std::string> data = ReadWholeFile(*disk, name);
-  if (absl::IsNotFound(data.status())) {
+                              raftpb::Snapshot* snapshot,
+                              uint64_t* damaged_reads) {
+  std::string data;
+  const absl::Status read = ReadConsistently(disk, name, &data, damaged_reads);
+  if (absl::IsNotFound(read)) {
     return CorruptionError(absl::StrCat(name, ": snapshot file missing"));
   }
-  if (!data.ok()) return data.status();
+  EKV_RETURN_IF_ERROR(read);
   ReadResult result;
-  EKV_RETURN_IF_ERROR(ReadRecords(name, *data, &result));
-  if (result.torn_tail_offset.has_value() || result.records.size() != 1 ||
+  ReadRecords(data, &result);
+  if (!result.clean() || result.records.size() != 1 ||
       result.records[0].type != RecordType::kSnapshot ||
       !snapshot->ParseFromString(std::string(result.records[0].payload))) {
     return CorruptionError(absl::StrCat(name, ": damaged snapshot file"));
@@ -121,12 +167,12 @@ absl::Status ReadSnapshotFile(Disk* disk, const std::string& name,
 }  // namespace
 
 Wal::Wal(Disk* disk, std::string prefix, uint64_t segment_seq,
-         uint64_t segment_bytes, uint64_t snapshot_index)
+         uint64_t segment_bytes)
     : disk_(disk),
       prefix_(std::move(prefix)),
       segment_seq_(segment_seq),
-      segment_bytes_(segment_bytes),
-      snapshot_index_(snapshot_index) {}
+      confirmed_bytes_(segment_bytes),
+      needs_dir_sync_(segment_bytes == 0) {}
 
 std::string Wal::SegmentName(uint64_t seq) const {
   return absl::StrCat(prefix_, kSegmentStem, Hex16(seq), kSegmentSuffix);
@@ -150,48 +196,41 @@ absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(Disk* disk, std::string prefix,
     }
   }
   Replay replay;
+  Recovered& state = replay.state();
   std::optional<uint64_t> torn_offset;
   uint64_t last_size = 0;
   for (const auto& [seq, name] : segments) {
-    EKV_ASSIGN_OR_RETURN(const std::string data, ReadWholeFile(*disk, name));
-    ReadResult result;
-    EKV_RETURN_IF_ERROR(ReadRecords(name, data, &result));
-    const bool last = seq == segments.rbegin()->first;
-    if (result.torn_tail_offset.has_value() && !last) {
-      return CorruptionError(absl::StrCat(name, ": damaged record at offset ",
-                                          *result.torn_tail_offset,
-                                          " of a segment that was complete"));
-    }
-    for (const Record& record : result.records) {
-      raftpb::WalBatch batch;
-      if (record.type != RecordType::kWalBatch ||
-          !batch.ParseFromString(std::string(record.payload))) {
-        return CorruptionError(absl::StrCat(name, ": record at offset ",
-                                            record.offset, " is no WalBatch"));
+    std::string data;
+    EKV_RETURN_IF_ERROR(
+        ReadConsistently(disk, name, &data, &state.damaged_reads));
+    EKV_ASSIGN_OR_RETURN(const std::optional<uint64_t> torn,
+                         ReplaySegment(name, data, replay));
+    if (seq != segments.rbegin()->first) {
+      if (torn.has_value()) {
+        return CorruptionError(absl::StrCat(name, ": damaged record at offset ",
+                                            *torn,
+                                            " ends a segment that was "
+                                            "complete"));
       }
-      EKV_RETURN_IF_ERROR(replay.Apply(name, batch));
+      continue;
     }
-    if (last) {
-      torn_offset = result.torn_tail_offset;
-      last_size = data.size();
-    }
+    torn_offset = torn;
+    last_size = data.size();
   }
-  Recovered& state = replay.state();
   const raftpb::SnapshotMetadata meta = state.snapshot.metadata();
-  auto wal = std::unique_ptr<Wal>(new Wal(
-      disk, std::move(prefix), segments.empty() ? 1 : segments.rbegin()->first,
-      last_size, meta.index()));
+  const uint64_t seq = segments.empty() ? 1 : segments.rbegin()->first;
+  auto wal = std::unique_ptr<Wal>(
+      new Wal(disk, std::move(prefix), seq, torn_offset.value_or(last_size)));
   if (meta.index() > 0) {
     EKV_RETURN_IF_ERROR(ReadSnapshotFile(disk, wal->SnapshotName(meta.index()),
-                                         meta, &state.snapshot));
+                                         meta, &state.snapshot,
+                                         &state.damaged_reads));
   }
   // Recovery succeeded: now repair what a crash left behind.
   if (torn_offset.has_value()) {
-    const std::string& name = segments.rbegin()->second;
-    EKV_RETURN_IF_ERROR(disk->Truncate(name, *torn_offset));
-    EKV_RETURN_IF_ERROR(disk->Sync(name));
+    wal->needs_repair_ = true;
+    EKV_RETURN_IF_ERROR(wal->Repair());
     state.torn_tail_bytes = last_size - *torn_offset;
-    wal->segment_bytes_ = *torn_offset;
   }
   for (const std::string& name : temporaries) {
     EKV_RETURN_IF_ERROR(disk->Remove(name));
@@ -203,24 +242,96 @@ absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(Disk* disk, std::string prefix,
   return wal;
 }
 
-absl::Status Wal::Append(const raftpb::WalBatch& batch) {
-  std::string record;
-  AppendRecord(RecordType::kWalBatch, batch.SerializeAsString(), &record);
-  const bool creates_file = segment_bytes_ == 0;
-  EKV_RETURN_IF_ERROR(disk_->Append(SegmentName(segment_seq_), record));
-  segment_bytes_ += record.size();
-  if (creates_file) needs_dir_sync_ = true;
+absl::Status Wal::Repair() {
+  if (!needs_repair_) return absl::OkStatus();
+  const std::string name = SegmentName(segment_seq_);
+  const absl::StatusOr<uint64_t> size = disk_->Size(name);
+  if (absl::IsNotFound(size.status()) && confirmed_bytes_ == 0) {
+    needs_repair_ = false;
+    needs_dir_sync_ = true;
+    return absl::OkStatus();
+  }
+  EKV_RETURN_IF_ERROR(size.status());
+  if (*size < confirmed_bytes_) {
+    return CorruptionError(absl::StrCat(name, ": ", *size,
+                                        " bytes, shorter than the ",
+                                        confirmed_bytes_, " confirmed"));
+  }
+  ++stats_.repairs;
+  EKV_RETURN_IF_ERROR(disk_->Truncate(name, confirmed_bytes_));
+  absl::Status synced;
+  for (int i = 0; i < kWriteAttempts; ++i) {
+    synced = disk_->Sync(name);
+    if (synced.ok()) break;
+  }
+  EKV_RETURN_IF_ERROR(synced);
+  needs_repair_ = false;
   return absl::OkStatus();
 }
 
-absl::Status Wal::Sync() {
-  if (segment_bytes_ == 0) return absl::OkStatus();
-  EKV_RETURN_IF_ERROR(disk_->Sync(SegmentName(segment_seq_)));
+bool Wal::ReadsBack(const std::string& name, uint64_t offset,
+                    const std::string& bytes) {
+  for (int i = 0; i < kReadAttempts; ++i) {
+    const absl::StatusOr<std::string> read =
+        disk_->Read(name, offset, bytes.size());
+    if (read.ok() && *read == bytes) return true;
+  }
+  return false;
+}
+
+absl::Status Wal::SyncDirWithRetries() {
+  absl::Status status;
+  for (int i = 0; i < kWriteAttempts; ++i) {
+    status = disk_->SyncDir();
+    if (status.ok()) return status;
+  }
+  return status;
+}
+
+// One attempt: the record appended, synced, its name made durable if new,
+// and read back. Fails fast on errors retrying cannot help (a full disk).
+absl::Status Wal::AttemptAppend(const std::string& name,
+                                const std::string& record, bool retry) {
+  needs_repair_ = true;  // until confirmed
+  if (retry) {
+    ++stats_.retries;
+    EKV_RETURN_IF_ERROR(disk_->Truncate(name, confirmed_bytes_));
+  }
+  EKV_RETURN_IF_ERROR(disk_->Append(name, record));
+  if (absl::Status synced = disk_->Sync(name); !synced.ok()) {
+    ++stats_.sync_failures;
+    return synced;
+  }
   if (needs_dir_sync_) {
-    EKV_RETURN_IF_ERROR(disk_->SyncDir());
+    EKV_RETURN_IF_ERROR(SyncDirWithRetries());
     needs_dir_sync_ = false;
   }
+  if (!ReadsBack(name, confirmed_bytes_, record)) {
+    ++stats_.damaged_read_backs;
+    return IoError(absl::StrCat(name, ": record at offset ", confirmed_bytes_,
+                                " reads back damaged"));
+  }
+  confirmed_bytes_ += record.size();
+  needs_repair_ = false;
   return absl::OkStatus();
+}
+
+absl::Status Wal::AppendConfirmed(const std::string& record) {
+  EKV_RETURN_IF_ERROR(Repair());
+  const std::string name = SegmentName(segment_seq_);
+  absl::Status status;
+  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+    status = AttemptAppend(name, record, attempt > 0);
+    if (status.ok() || IsErrorKind(status, ErrorKind::kDiskFull)) break;
+  }
+  return status;
+}
+
+absl::Status Wal::Write(const raftpb::WalBatch& batch) {
+  ++stats_.writes;
+  std::string record;
+  AppendRecord(RecordType::kWalBatch, batch.SerializeAsString(), &record);
+  return AppendConfirmed(record);
 }
 
 absl::Status Wal::WriteSnapshotFile(const raftpb::Snapshot& snapshot) {
@@ -228,33 +339,50 @@ absl::Status Wal::WriteSnapshotFile(const raftpb::Snapshot& snapshot) {
   const std::string temp = absl::StrCat(name, kTempSuffix);
   std::string record;
   AppendRecord(RecordType::kSnapshot, snapshot.SerializeAsString(), &record);
-  EKV_RETURN_IF_ERROR(disk_->Remove(temp));
-  EKV_RETURN_IF_ERROR(disk_->Append(temp, record));
-  EKV_RETURN_IF_ERROR(disk_->Sync(temp));
-  EKV_RETURN_IF_ERROR(disk_->Rename(temp, name));
-  return disk_->SyncDir();
+  absl::Status status;
+  for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+    EKV_RETURN_IF_ERROR(disk_->Remove(temp));
+    EKV_RETURN_IF_ERROR(disk_->Append(temp, record));
+    status = disk_->Sync(temp);
+    if (!status.ok()) {
+      ++stats_.sync_failures;
+      continue;
+    }
+    if (!ReadsBack(temp, 0, record)) {
+      ++stats_.damaged_read_backs;
+      status = IoError(absl::StrCat(temp, ": reads back damaged"));
+      continue;
+    }
+    EKV_RETURN_IF_ERROR(disk_->Rename(temp, name));
+    return SyncDirWithRetries();
+  }
+  return status;
 }
 
 absl::Status Wal::SaveSnapshot(const raftpb::Snapshot& snapshot,
                                const raftpb::HardState& hard_state,
                                absl::Span<const raftpb::Entry> entries_after) {
+  EKV_RETURN_IF_ERROR(Repair());
   EKV_RETURN_IF_ERROR(WriteSnapshotFile(snapshot));
   raftpb::WalBatch batch;
   *batch.mutable_snapshot() = snapshot.metadata();
   *batch.mutable_hard_state() = hard_state;
   for (const raftpb::Entry& entry : entries_after) *batch.add_entries() = entry;
-  const uint64_t seq = segment_seq_ + 1;
   std::string record;
   AppendRecord(RecordType::kWalBatch, batch.SerializeAsString(), &record);
+  // From here on the new segment is current. If the write fails, it stays
+  // current but empty after repair, and writes go on into it; the snapshot
+  // file is unreferenced until a later SaveSnapshot succeeds.
+  const uint64_t seq = segment_seq_ + 1;
   EKV_RETURN_IF_ERROR(disk_->Remove(SegmentName(seq)));
-  EKV_RETURN_IF_ERROR(disk_->Append(SegmentName(seq), record));
-  EKV_RETURN_IF_ERROR(disk_->Sync(SegmentName(seq)));
-  EKV_RETURN_IF_ERROR(disk_->SyncDir());
   segment_seq_ = seq;
-  segment_bytes_ = record.size();
-  needs_dir_sync_ = false;
-  snapshot_index_ = snapshot.metadata().index();
-  return RemoveSuperseded(seq, snapshot_index_);
+  confirmed_bytes_ = 0;
+  needs_dir_sync_ = true;
+  ++stats_.writes;
+  EKV_RETURN_IF_ERROR(AppendConfirmed(record));
+  // Leftovers only cost space; they are removed by the next snapshot.
+  (void)RemoveSuperseded(seq, snapshot.metadata().index());
+  return absl::OkStatus();
 }
 
 absl::Status Wal::RemoveSuperseded(uint64_t keep_segment_seq,
@@ -270,7 +398,7 @@ absl::Status Wal::RemoveSuperseded(uint64_t keep_segment_seq,
       removed = true;
     }
   }
-  return removed ? disk_->SyncDir() : absl::OkStatus();
+  return removed ? SyncDirWithRetries() : absl::OkStatus();
 }
 
 }  // namespace ekv::raft::wal
