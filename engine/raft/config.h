@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "engine/base/planted_bugs.h"
 
 namespace ekv::raft {
 
@@ -70,6 +71,11 @@ struct Config {
 
   // Seeds the randomized election timeout (derive it from the run's seed).
   uint64_t random_seed = 0;
+
+  // Known defects the simulator can switch on to prove its checkers
+  // (engine/base/planted_bugs.h); nullptr (always, outside the simulator)
+  // runs the correct protocol.
+  const PlantedBugs* bugs = nullptr;
 
   // Lease length in ticks: the election timeout, minus one tick of
   // quantization (a tick counter can lag the clock by up to one tick), minus

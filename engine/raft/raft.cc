@@ -126,7 +126,9 @@ void Raft::Reset(uint64_t term) {
   rounds_.Reset();
   reads_awaiting_commit_.clear();
   lease_forbidden_ = false;
-  lease_anchor_tick_.reset();
+  if (!EKV_PLANTED_BUG(config_.bugs, kLeaseAfterStepDown)) {
+    lease_anchor_tick_.reset();
+  }
 }
 
 void Raft::BecomeFollower(uint64_t term, NodeId lead) {
@@ -259,7 +261,9 @@ void Raft::HandleVoteRequest(const Message& m) {
   response.set_type(pre_vote ? raftpb::MSG_PRE_VOTE_RESP
                              : raftpb::MSG_VOTE_RESP);
   response.set_to(m.from());
-  if (can_vote && !InLease(m) && log_.IsUpToDate(m.index(), m.log_term())) {
+  const bool up_to_date = log_.IsUpToDate(m.index(), m.log_term()) ||
+                          EKV_PLANTED_BUG(config_.bugs, kVoteWithoutLogCheck);
+  if (can_vote && !InLease(m) && up_to_date) {
     // A granted pre-vote answers in the term the candidate will campaign in.
     response.set_term(m.term());
     if (!pre_vote) {

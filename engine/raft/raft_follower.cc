@@ -129,7 +129,8 @@ bool Raft::Restore(raftpb::Snapshot snapshot) {
   EKV_CHECK(role_ == Role::kFollower) << "only a follower installs snapshots";
   const raftpb::SnapshotMetadata& meta = snapshot.metadata();
   if (meta.index() <= log_.committed()) return false;
-  if (log_.MatchTerm(meta.index(), meta.term())) {
+  if (log_.MatchTerm(meta.index(), meta.term()) &&
+      !EKV_PLANTED_BUG(config_.bugs, kSnapshotDropsLaterEntries)) {
     // The log already holds the snapshot's last entry: commit up to it.
     log_.CommitTo(meta.index());
     return false;

@@ -123,7 +123,15 @@ bool Raft::CommittedInCurrentTerm() const {
 
 bool Raft::MaybeCommit() {
   const bool was_committed_in_term = CommittedInCurrentTerm();
-  if (!log_.MaybeCommit(tracker_.QuorumMatchIndex(), term_)) return false;
+  const uint64_t quorum_index = tracker_.QuorumMatchIndex();
+  if (EKV_PLANTED_BUG(config_.bugs, kCommitFromOlderTerm)) {
+    // The defect: entries of older terms commit by counting replicas.
+    if (quorum_index <= log_.committed()) return false;
+    log_.CommitTo(quorum_index);
+    OnCommitAdvanced(was_committed_in_term);
+    return true;
+  }
+  if (!log_.MaybeCommit(quorum_index, term_)) return false;
   OnCommitAdvanced(was_committed_in_term);
   return true;
 }
@@ -385,7 +393,8 @@ absl::Status Raft::ReadIndex(uint64_t request_id) {
     return absl::ResourceExhaustedError(
         "raft: max_pending_read_index_requests reached; retry later");
   }
-  if (!CommittedInCurrentTerm()) {
+  if (!CommittedInCurrentTerm() &&
+      !EKV_PLANTED_BUG(config_.bugs, kReadIndexBeforeTermCommit)) {
     reads_awaiting_commit_.push_back(request_id);
     return absl::OkStatus();
   }
@@ -401,11 +410,19 @@ void Raft::ServeRead(uint64_t request_id) {
 }
 
 bool Raft::LeaseValid() const {
+  if (EKV_PLANTED_BUG(config_.bugs, kLeaseAfterStepDown)) {
+    // The defect: the lease outlives leadership (Reset keeps the anchor).
+    return config_.leader_lease && lease_anchor_tick_.has_value() &&
+           tick_count_ - *lease_anchor_tick_ < config_.lease_ticks();
+  }
   if (!config_.leader_lease || role_ != Role::kLeader || lease_forbidden_ ||
       !lease_anchor_tick_.has_value() || !CommittedInCurrentTerm()) {
     return false;
   }
-  return tick_count_ - *lease_anchor_tick_ < config_.lease_ticks();
+  const int lease_ticks = EKV_PLANTED_BUG(config_.bugs, kLeaseTooLong)
+                              ? config_.election_timeout_ticks
+                              : config_.lease_ticks();
+  return tick_count_ - *lease_anchor_tick_ < lease_ticks;
 }
 
 // ----------------------------------------------------- leadership transfer --
