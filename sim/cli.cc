@@ -1,12 +1,16 @@
 #include "sim/cli.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/base/status.h"
+#include "sim/shrink_command.h"
+#include "sim/sweep_command.h"
 #include "sim/toy_run.h"
 #include "sim/trace.h"
 
@@ -14,11 +18,18 @@ namespace ekv::sim {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: ekv-sim run --seed S [--faults swarm|none|all|KIND,...]\n"
-    "                   [--trace FILE] [--self_check] [--json]\n"
-    "                   [--OPTION VALUE]...\n"
-    "Runs one seeded simulation of the cluster under the fault model and\n"
-    "prints its options, a summary, its checks and its trace hash.\n"
+    "usage: ekv-sim run --seed S [--workload register|bank|list-append|mixed]\n"
+    "           [--bug NAME] [--faults swarm|none|all|KIND,...] [--nodes N]\n"
+    "           [--duration 20s] [--OPTION VALUE]... [--trace FILE]\n"
+    "           [--history FILE] [--html FILE] [--self_check] [--json]\n"
+    "       ekv-sim replay --seed S [the run's flags] [--expect_hash HEX]\n"
+    "       ekv-sim sweep --seeds A..B [--jobs N] [--shard K/N] [--out FILE]\n"
+    "       ekv-sim shrink --seed S [the run's flags] [--runs_max 200]\n"
+    "       ekv-sim merge FILE...\n"
+    "       ekv-sim bugs | options\n"
+    "run: one seeded simulation of the cluster under the fault model; prints\n"
+    "its options, a summary, its checks and its trace hash.\n"
+    "replay: the same run again, writing its trace, history and HTML view.\n"
     "OPTION is any simulator option (ekv-sim options lists them).\n"
     "Exit codes: 0 passed, 1 a check failed, 2 bad command line.\n";
 
@@ -49,13 +60,47 @@ absl::Status ApplyFlag(RunArgs& args, const std::string& name,
     EKV_ASSIGN_OR_RETURN(args.faults, ParseFaultSelection(value));
   } else if (name == "trace") {
     args.trace_path = value;
+  } else if (name == "history") {
+    args.history_path = value;
+  } else if (name == "html") {
+    args.html_path = value;
+  } else if (name == "expect_hash") {
+    if (value.size() != 16 ||
+        value.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--expect_hash '", value, "': expected 16 lower-case hex digits"));
+    }
+    args.expect_hash = value;
+  } else if (name == "cluster") {
+    if (value != "kv" && value != "toy") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--cluster '", value, "': expected kv or toy"));
+    }
+    args.cluster = value == "kv" ? ClusterKind::kKv : ClusterKind::kToy;
+  } else if (name == "workload") {
+    const auto& names = WorkloadNames();
+    if (std::find(names.begin(), names.end(), value) == names.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--workload '", value, "': expected one of ",
+                       absl::StrJoin(names, ", ")));
+    }
+    args.workload = value;
+  } else if (name == "bug") {
+    const std::optional<PlantedBug> bug = PlantedBugByName(value);
+    if (!bug.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--bug '", value,
+                       "': no such planted bug ('ekv-sim bugs' lists them)"));
+    }
+    args.bugs.Enable(*bug);
   } else {
     const std::string option = ResolveOptionName(name);
     if (!IsOptionName(option)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown flag --", name,
-          "; flags: --seed --faults --trace --self_check --json and the "
-          "options listed by 'ekv-sim options'"));
+          "; flags: --seed --cluster --workload --bug --faults --trace "
+          "--history --html --expect_hash --self_check --json and the options "
+          "listed by 'ekv-sim options'"));
     }
     SimOptions probe;  // rejects a bad value now, with the flag's name
     EKV_RETURN_IF_ERROR(SetOption(probe, option, value));
@@ -75,6 +120,12 @@ void PrintReadable(std::FILE* out, const RunArgs& args,
   std::fprintf(out, "ekv-sim run: seed %llu, faults %s\n",
                static_cast<unsigned long long>(args.seed),
                args.faults.ToString().c_str());
+  if (args.cluster == ClusterKind::kKv) {
+    std::fprintf(out, "cluster: kv, workload %s, planted bugs: %s\n",
+                 WorkloadOf(args).c_str(), args.bugs.Names().c_str());
+  } else {
+    std::fprintf(out, "cluster: toy (the simulator's own test protocol)\n");
+  }
   std::fprintf(out, "faults on: %s\n",
                absl::StrJoin(EnabledFaultKinds(options), ", ").c_str());
   std::fprintf(out, "options:\n");
@@ -96,7 +147,7 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
   }
   if (!args.json) PrintReadable(out, args, options);
   const auto wall_start = std::chrono::steady_clock::now();
-  const RunReport report = RunToyCluster(args.seed, options, trace);
+  const RunReport report = RunCluster(args, options, trace);
   const double wall_s = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - wall_start)
                             .count();
@@ -104,7 +155,7 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
   bool deterministic = true;
   uint64_t second_hash = report.trace_hash;
   if (args.self_check) {
-    second_hash = RunToyCluster(args.seed, options).trace_hash;
+    second_hash = RunCluster(args, options, nullptr).trace_hash;
     deterministic = second_hash == report.trace_hash;
   }
   if (args.json) {
@@ -138,10 +189,82 @@ int RunCommand(const RunArgs& args, const SimOptions& options, std::FILE* out,
     }
   }
   std::fprintf(out, "trace hash: %s\n", HashHex(report.trace_hash).c_str());
-  return report.passed() && deterministic ? kExitOk : kExitCheckFailed;
+  bool as_expected = true;
+  if (!args.expect_hash.empty()) {
+    as_expected = args.expect_hash == HashHex(report.trace_hash);
+    std::fprintf(out, "expected trace hash %s: %s\n", args.expect_hash.c_str(),
+                 as_expected ? "reproduced bit for bit"
+                             : "MISMATCH: not the same run (another binary or "
+                               "other flags?)");
+  }
+  return report.passed() && deterministic && as_expected ? kExitOk
+                                                         : kExitCheckFailed;
+}
+
+// Quotes `arg` for a POSIX shell when it holds anything but plain characters.
+std::string ShellQuote(const std::string& arg) {
+  const bool plain =
+      !arg.empty() && arg.find_first_not_of(
+                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789_-.,/:=+@%") == std::string::npos;
+  if (plain) return arg;
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+// A replay writes everything a person needs to debug the run; paths not given
+// default to files named after the seed in the current directory.
+void SetReplayOutputs(RunArgs& args) {
+  const std::string stem = absl::StrCat("ekv-seed-", args.seed);
+  if (args.trace_path.empty()) args.trace_path = stem + ".trace.txt";
+  if (args.cluster == ClusterKind::kKv) {
+    if (args.history_path.empty()) args.history_path = stem + ".history.jsonl";
+    if (args.html_path.empty()) args.html_path = stem + ".html";
+  }
 }
 
 }  // namespace
+
+const std::vector<std::string>& WorkloadNames() {
+  static const auto* const kNames =
+      new std::vector<std::string>{"register", "bank", "list-append", "mixed"};
+  return *kNames;
+}
+
+std::string WorkloadOf(const RunArgs& args) {
+  if (!args.workload.empty()) return args.workload;
+  for (size_t i = 0; i < kPlantedBugCount; ++i) {
+    const auto bug = static_cast<PlantedBug>(i);
+    if (args.bugs.has(bug)) return std::string(GetPlantedBugInfo(bug).workload);
+  }
+  return "mixed";
+}
+
+RunReport RunCluster(const RunArgs& args, const SimOptions& options,
+                     std::FILE* trace_log) {
+  return RunToyCluster(args.seed, options, trace_log);
+}
+
+std::string RunFlagsText(const RunArgs& args) {
+  std::string text;
+  for (const std::string& flag : args.run_flags) {
+    absl::StrAppend(&text, text.empty() ? "" : " ", ShellQuote(flag));
+  }
+  return text;
+}
+
+std::string ReplayCommand(uint64_t seed, const RunArgs& args) {
+  const std::string flags = RunFlagsText(args);
+  return absl::StrCat("./ekv sim replay --seed ", seed,
+                      flags.empty() ? "" : " ", flags);
+}
 
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
   RunArgs args;
@@ -160,6 +283,7 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
       args.json = true;
       continue;
     }
+    const size_t flag_start = i;
     std::string value;
     const size_t eq = name.find('=');
     if (eq != std::string::npos) {
@@ -172,6 +296,11 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
           absl::StrCat("flag --", name, " needs a value"));
     }
     EKV_RETURN_IF_ERROR(ApplyFlag(args, name, value));
+    if (name != "seed" && name != "trace" && name != "history" &&
+        name != "html" && name != "expect_hash") {
+      for (size_t j = flag_start; j <= i; ++j)
+        args.run_flags.push_back(argv[j]);
+    }
   }
   return args;
 }
@@ -207,13 +336,31 @@ int SimMain(const std::vector<std::string>& args, std::FILE* out,
                  absl::StrJoin(FaultKinds(), ",").c_str());
     return kExitOk;
   }
-  if (args[0] != "run") {
-    return PrintUsageError(err, absl::StrCat("unknown command '", args[0],
-                                             "' (commands: run, options)"));
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "sweep") return SweepMain(rest, out, err);
+  if (args[0] == "merge") return MergeMain(rest, out, err);
+  if (args[0] == "worker") return WorkerMain(rest, out, err);
+  if (args[0] == "shrink") return ShrinkMain(rest, out, err);
+  if (args[0] == "bugs") {
+    for (size_t i = 0; i < kPlantedBugCount; ++i) {
+      const PlantedBugInfo& info =
+          GetPlantedBugInfo(static_cast<PlantedBug>(i));
+      std::fprintf(out, "%-30s [%s] %s\n", std::string(info.name).c_str(),
+                   std::string(info.workload).c_str(),
+                   std::string(info.summary).c_str());
+    }
+    return kExitOk;
   }
-  const absl::StatusOr<RunArgs> run_args =
-      ParseRunArgs(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (args[0] != "run" && args[0] != "replay") {
+    return PrintUsageError(
+        err,
+        absl::StrCat(
+            "unknown command '", args[0],
+            "' (commands: run, replay, sweep, shrink, merge, bugs, options)"));
+  }
+  absl::StatusOr<RunArgs> run_args = ParseRunArgs(rest);
   if (!run_args.ok()) return PrintUsageError(err, run_args.status().message());
+  if (args[0] == "replay") SetReplayOutputs(*run_args);
   const absl::StatusOr<SimOptions> options = OptionsFor(*run_args);
   if (!options.ok()) return PrintUsageError(err, options.status().message());
   return RunCommand(*run_args, *options, out, err);

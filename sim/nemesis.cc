@@ -84,6 +84,10 @@ void Nemesis::Next() {
       static_cast<double>(world_->options().nemesis_interval_ns_mean)));
   const int64_t at = world_->now_ns() + delay;
   if (at >= world_->options().faults_end_ns()) return;
+  if (static_cast<int64_t>(injected_total()) >=
+      world_->options().nemesis_faults_max) {
+    return;
+  }
   world_->At(at, [this] {
     Inject(kinds_[random_.Uniform(kinds_.size())]);
     Next();

@@ -177,6 +177,8 @@ absl::Status ValidateOptions(const SimOptions& o) {
     return fail("clock_drift_ppm_max must be in [0, 100000]");
   if (o.nemesis_interval_ns_mean <= 0 || o.nemesis_fault_ns_max <= 0)
     return fail("nemesis interval and fault length must be positive");
+  if (o.nemesis_faults_max < 0) return fail("nemesis_faults_max must be >= 0");
+  if (o.client_ops_max < 0) return fail("client_ops_max must be >= 0");
   const std::pair<absl::string_view, double> rates[] = {
       {"net_loss_rate", o.net_loss_rate},
       {"net_duplicate_rate", o.net_duplicate_rate},

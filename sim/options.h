@@ -24,6 +24,8 @@ struct SimOptions {
   // The cluster and the run's bounds.
   int64_t nodes = 3;
   int64_t clients = 2;
+  // Each client issues at most this many operations (shrinking lowers it).
+  int64_t client_ops_max = 1'000'000;
   int64_t duration_ns = 20 * 1'000'000'000LL;       // simulated time of the run
   int64_t liveness_phase_ns = 5 * 1'000'000'000LL;  // healed tail of the run
   int64_t events_max = 50'000'000;  // the run stops after this many events
@@ -59,6 +61,8 @@ struct SimOptions {
   // which kinds it may start.
   int64_t nemesis_interval_ns_mean = 500'000'000;
   int64_t nemesis_fault_ns_max = 2'000'000'000;
+  // The nemesis starts at most this many faults (shrinking lowers it).
+  int64_t nemesis_faults_max = 1'000'000;
   bool nemesis_partition_halves = false;
   bool nemesis_partition_isolate = false;
   bool nemesis_partition_leader = false;
@@ -88,6 +92,7 @@ template <typename Options, typename Visitor>
 void VisitOptions(Options& o, Visitor&& v) {
   v("nodes", o.nodes);
   v("clients", o.clients);
+  v("client_ops_max", o.client_ops_max);
   v("duration_ns", o.duration_ns);
   v("liveness_phase_ns", o.liveness_phase_ns);
   v("events_max", o.events_max);
@@ -111,6 +116,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("clock_beyond_offset_ns_max", o.clock_beyond_offset_ns_max);
   v("nemesis_interval_ns_mean", o.nemesis_interval_ns_mean);
   v("nemesis_fault_ns_max", o.nemesis_fault_ns_max);
+  v("nemesis_faults_max", o.nemesis_faults_max);
   v("nemesis_partition_halves", o.nemesis_partition_halves);
   v("nemesis_partition_isolate", o.nemesis_partition_isolate);
   v("nemesis_partition_leader", o.nemesis_partition_leader);

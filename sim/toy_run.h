@@ -24,45 +24,15 @@
 
 #include "network/sim_network.h"
 #include "sim/options.h"
+#include "sim/run_report.h"
 #include "sim/world.h"
 
 namespace ekv::sim {
-
-struct CheckResult {
-  std::string name;
-  bool passed = true;
-  bool checked = true;  // false: not applicable to this run
-  std::string detail;
-};
-
-struct RunReport {
-  uint64_t seed = 0;
-  SimOptions options;
-  uint64_t trace_hash = 0;
-  uint64_t events = 0;
-  int64_t simulated_ns = 0;
-  StopReason stop = StopReason::kTimeBound;
-  std::map<std::string, uint64_t> faults;  // injected, by kind
-  std::vector<CheckResult> checks;
-  WorldStats world;
-  NetworkStats network;
-  uint64_t disk_corrupt_writes = 0;
-  uint64_t disk_corrupt_reads = 0;
-  uint64_t disk_torn_writes = 0;
-  uint64_t disk_lost_writes = 0;
-  uint64_t buggify_fired = 0;
-  bool passed() const;
-  uint64_t faults_total() const;
-};
 
 // Runs seed `seed` with `options` (already derived and overridden). Writes
 // the readable trace to `trace_log` when it is not null.
 RunReport RunToyCluster(uint64_t seed, const SimOptions& options,
                         std::FILE* trace_log = nullptr);
-
-// Readable summary lines (no trailing newlines) and one JSON line.
-std::vector<std::string> ReportLines(const RunReport& report);
-std::string ReportJson(const RunReport& report);
 
 }  // namespace ekv::sim
 

@@ -259,6 +259,8 @@ void World::Boot(Endpoint& e, uint64_t boot) {
   e.env.disk = e.disk.get();
   e.env.random = &e.random;
   e.env.buggify = buggify_.get();
+  e.env.probes = &probes_;
+  e.env.bugs = bugs_;
   network_->SetUp(e.id, true);
   e.process = e.factory(e.env, e.id);
   EKV_CHECK(e.process != nullptr) << "the factory of " << e.name;

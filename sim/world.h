@@ -37,6 +37,8 @@
 
 #include "disk/sim_disk.h"
 #include "engine/base/buggify.h"
+#include "engine/base/planted_bugs.h"
+#include "engine/base/probes.h"
 #include "engine/base/process.h"
 #include "network/sim_network.h"
 #include "sim/options.h"
@@ -114,6 +116,12 @@ class World {
   SimClock& clock(EndpointId id);
   SimDisk* disk(EndpointId id);  // nullptr for clients
   Buggify* buggify() { return buggify_.get(); }
+  // The run's coverage probes; every endpoint's Env counts into them.
+  ProbeCounters& probes() { return probes_; }
+  // Planted bugs for every endpoint's Env (not owned; nullptr: none). Set
+  // before Start.
+  void set_planted_bugs(const PlantedBugs* bugs) { bugs_ = bugs; }
+  const PlantedBugs* planted_bugs() const { return bugs_; }
   Trace& trace() { return trace_; }
 
   // ---- Inspection.
@@ -171,6 +179,8 @@ class World {
   Scheduler scheduler_;
   std::unique_ptr<SimNetwork> network_;
   std::unique_ptr<Buggify> buggify_;
+  ProbeCounters probes_;
+  const PlantedBugs* bugs_ = nullptr;
   Random clock_random_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;  // [0] unused
   std::vector<EndpointId> nodes_;
