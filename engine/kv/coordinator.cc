@@ -263,6 +263,15 @@ void Coordinator::OnReadIndex(uint64_t request_id, uint64_t index) {
   WaitForApplied(index, std::move(read.done), read.deadline_ns);
 }
 
+void Coordinator::OnReadIndexFailed(uint64_t request_id,
+                                    const absl::Status& status) {
+  const auto it = reads_.find(request_id);
+  if (it == reads_.end()) return;
+  Read read = std::move(it->second);
+  reads_.erase(it);
+  read.done(status.ok() ? LeaderNotFoundError() : status);
+}
+
 void Coordinator::WaitForApplied(uint64_t index, ReadCallback done,
                                  int64_t deadline_ns) {
   if (fsm_->applied_index() >= index) return done(absl::OkStatus());

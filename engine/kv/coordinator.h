@@ -118,6 +118,8 @@ class Coordinator {
   // can no longer be matched to their entries.
   void OnSnapshotRestored(uint64_t index);
   void OnReadIndex(uint64_t request_id, uint64_t index);
+  // The ReadIndex round `request_id` could not confirm leadership.
+  void OnReadIndexFailed(uint64_t request_id, const absl::Status& status);
   void OnTick();
 
   const CoordinatorStats& stats() const { return stats_; }

@@ -1,23 +1,24 @@
 #include "engine/node/client_wire.h"
 
+#include "engine/proto/envelope.h"
+
 namespace ekv::node {
 namespace {
 
 template <typename Message>
-std::string Encode(uint8_t tag, const Message& message) {
-  std::string out(1, static_cast<char>(tag));
-  message.AppendToString(&out);
-  return out;
+std::string Encode(PayloadTag tag, const Message& message) {
+  return WrapPayload(tag, message.SerializeAsString());
 }
 
 template <typename Message>
-std::optional<Message> Decode(uint8_t tag, absl::string_view payload) {
-  if (payload.empty() || static_cast<uint8_t>(payload[0]) != tag) {
+std::optional<Message> Decode(PayloadTag tag, absl::string_view payload) {
+  const auto got = PayloadTagByte(payload);
+  if (!got.has_value() || *got != static_cast<uint8_t>(tag)) {
     return std::nullopt;
   }
+  const absl::string_view body = PayloadBody(payload);
   Message message;
-  if (!message.ParseFromArray(payload.data() + 1,
-                              static_cast<int>(payload.size() - 1))) {
+  if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return std::nullopt;
   }
   return message;
@@ -26,21 +27,21 @@ std::optional<Message> Decode(uint8_t tag, absl::string_view payload) {
 }  // namespace
 
 std::string EncodeClientRequest(const kvpb::ClientRequest& request) {
-  return Encode(kClientRequestTag, request);
+  return Encode(PayloadTag::kKvClientRequest, request);
 }
 
 std::string EncodeClientResponse(const kvpb::ClientResponse& response) {
-  return Encode(kClientResponseTag, response);
+  return Encode(PayloadTag::kKvClientResponse, response);
 }
 
 std::optional<kvpb::ClientRequest> DecodeClientRequest(
     absl::string_view payload) {
-  return Decode<kvpb::ClientRequest>(kClientRequestTag, payload);
+  return Decode<kvpb::ClientRequest>(PayloadTag::kKvClientRequest, payload);
 }
 
 std::optional<kvpb::ClientResponse> DecodeClientResponse(
     absl::string_view payload) {
-  return Decode<kvpb::ClientResponse>(kClientResponseTag, payload);
+  return Decode<kvpb::ClientResponse>(PayloadTag::kKvClientResponse, payload);
 }
 
 }  // namespace ekv::node

@@ -25,7 +25,11 @@ enum class PayloadTag : uint8_t {
   // body: ekv.raftpb.GroupMessage (engine/proto/raft.proto), a Raft message
   // between members of one group.
   kRaft = 1,
-  // 2..: reserved for the KV engine's client requests and responses.
+  // body: ekv.kvpb.ClientRequest (engine/proto/kv_client.proto), a client's
+  // request to a KV node (engine/node/kv_node.h).
+  kKvClientRequest = 2,
+  // body: ekv.kvpb.ClientResponse, a KV node's answer to a client.
+  kKvClientResponse = 3,
 };
 
 // tag || body.
