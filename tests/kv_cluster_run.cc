@@ -236,6 +236,11 @@ KvClusterReport RunKvCluster(uint64_t seed, const KvClusterOptions& options) {
   }
 
   sim::World world(seed, report.sim);
+  PlantedBugs bugs;
+  if (options.bug.has_value()) {
+    bugs.Enable(*options.bug);
+    world.set_planted_bugs(&bugs);
+  }
   workloads::RegisterHistory history([&world] { return world.now_ns(); });
   std::vector<EndpointId> members;
   for (int64_t i = 1; i <= options.nodes; ++i) {

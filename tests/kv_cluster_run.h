@@ -17,9 +17,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/base/planted_bugs.h"
 #include "sim/options.h"
 
 namespace ekv::tests {
@@ -37,6 +39,9 @@ struct KvClusterOptions {
   // the clocks), and lease reads too (they rest on clock rates only).
   bool clock_beyond_bound = false;
   int64_t clock_beyond_offset_ns = 2'000'000'000;
+  // A planted defect to switch on (engine/base/planted_bugs.h); the checks
+  // must catch it.
+  std::optional<PlantedBug> bug;
   uint64_t linearizability_steps_max = 20'000'000;
   // Keep the history as JSON lines in the report (always kept on failure).
   bool keep_history = false;

@@ -1,6 +1,7 @@
 // Runs one seed of the KV cluster simulation and prints its report: a quick
 // look while developing:
-//   bazel run //tests:kv_cluster_smoke -- SEED [FAULTS [beyond [history]]]
+//   [EKV_BUG=name] bazel run //tests:kv_cluster_smoke -- SEED [FAULTS [beyond
+//   [history]]]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -12,6 +13,9 @@ int main(int argc, char** argv) {
   ekv::tests::KvClusterOptions options;
   if (argc > 2) options.faults = argv[2];
   if (argc > 3) options.clock_beyond_bound = std::string(argv[3]) == "beyond";
+  if (const char* bug = std::getenv("EKV_BUG")) {  // the tool, not a run
+    options.bug = ekv::PlantedBugByName(bug);
+  }
   const auto report = ekv::tests::RunKvCluster(seed, options);
   std::printf("%s", report.Summary().c_str());
   if (argc > 4) std::printf("%s", report.history_jsonl.c_str());

@@ -38,9 +38,9 @@ void Hlc::ApplyCeiling(uint64_t ceiling_ms) {
 
 void Hlc::Observe(uint64_t ts) { last_ = std::max(last_, ts); }
 
-void Hlc::BeginIssuing() {
+void Hlc::BeginIssuing(bool adopt_ceiling) {
   // Every timestamp of an earlier leader lies below the applied ceiling.
-  last_ = std::max(last_, Pack(ceiling_ms_, 0));
+  if (adopt_ceiling) last_ = std::max(last_, Pack(ceiling_ms_, 0));
   issuing_ = true;
 }
 

@@ -68,7 +68,9 @@ class Hlc {
   // Leadership. BeginIssuing: this node leads and has applied its term's
   // no-op; timestamps from now on are above the ceiling applied so far.
   // StopIssuing: it no longer leads (or is not sure it does).
-  void BeginIssuing();
+  // adopt_ceiling = false is a planted defect (the simulator's
+  // kHlcWithoutCeilingWait): it skips the floor.
+  void BeginIssuing(bool adopt_ceiling = true);
   void StopIssuing() { issuing_ = false; }
   bool issuing() const { return issuing_; }
 

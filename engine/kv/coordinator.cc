@@ -50,14 +50,19 @@ void Coordinator::CheckLeadership() {
   if (ready_ && (!leader || term != ready_term_)) StepDown();
   // An applied entry of this term means the term's no-op, and so every entry
   // of earlier terms (every ceiling they committed), has applied.
-  if (!ready_ && leader && last_applied_term_ == term) BecomeReady();
+  const bool term_begun =
+      last_applied_term_ == term ||
+      EKV_PLANTED_BUG(options_.bugs, kHlcWithoutCeilingWait);
+  if (!ready_ && leader && term_begun) BecomeReady();
 }
 
 void Coordinator::BecomeReady() {
   ready_ = true;
   ready_term_ = raft_->Term();
   ++stats_.terms_led;
-  hlc_->BeginIssuing();
+  hlc_->BeginIssuing(
+      /*adopt_ceiling=*/!EKV_PLANTED_BUG(options_.bugs,
+                                         kHlcWithoutCeilingWait));
   ceiling_in_flight_ = false;
   last_compaction_ns_ = Now();
   ProposeCeiling();
@@ -91,9 +96,13 @@ void Coordinator::MaybeCompact() {
       options_.timing.compaction.interval_ms * kNanosPerMilli;
   if (Now() - last_compaction_ns_ < interval_ns) return;
   last_compaction_ns_ = Now();
+  const uint64_t oldest_pinned =
+      EKV_PLANTED_BUG(options_.bugs, kCompactionBelowPinnedRead)
+          ? 0
+          : tracker_->Oldest();
   const auto min_ts =
       NextCompactionTs(options_.timing.compaction, hlc_->Current(),
-                       fsm_->store().compacted_ts(), tracker_->Oldest());
+                       fsm_->store().compacted_ts(), oldest_pinned);
   if (!min_ts.has_value()) return;
   if (raft_->Propose(CompactCommand(*min_ts).SerializeAsString()).ok()) {
     ++stats_.compaction_proposals;

@@ -37,6 +37,7 @@
 
 #include "absl/status/status.h"
 #include "engine/base/clock.h"
+#include "engine/base/planted_bugs.h"
 #include "engine/hlc/hlc.h"
 #include "engine/kv/active_timestamp_tracker.h"
 #include "engine/kv/fsm.h"
@@ -53,6 +54,9 @@ struct CoordinatorOptions {
   // Dispatches parked while the HLC waits for a ceiling renewal.
   size_t parked_dispatches_max = 1024;
   bool lease_reads = true;
+  // Defects the simulator may switch on (engine/base/planted_bugs.h): here
+  // kHlcWithoutCeilingWait and kCompactionBelowPinnedRead.
+  const PlantedBugs* bugs = nullptr;
 };
 
 struct DispatchResult {

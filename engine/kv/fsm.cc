@@ -104,7 +104,8 @@ ApplyResult Fsm::Apply(uint64_t index, absl::string_view data) {
     return Fail(InvalidRequestError(
         absl::StrCat("stale client sequence ", seq, " < ", it->second.seq)));
   }
-  if (it != clients_.end() && seq == it->second.seq) {
+  if (it != clients_.end() && seq == it->second.seq &&
+      !EKV_PLANTED_BUG(options_.bugs, kRetryAppliedTwice)) {
     ++stats_.deduplicated;
     return Replay(it->second);
   }
@@ -246,8 +247,12 @@ ApplyResult Fsm::ApplyTxn(const kvpb::Request& request) {
       auto hold = GuardsHold(request, meta->commit_ts);
       if (!hold.ok()) return Fail(hold.status());
       if (!*hold) return ConditionFailed();
-      return Done(txn::ApplyOnePhase(*store_, *mutations, read_keys, start_ts,
-                                     meta->commit_ts),
+      const bool validate_reads =
+          !EKV_PLANTED_BUG(options_.bugs, kTxnReadSetNotValidated);
+      return Done(txn::ApplyOnePhase(
+                      *store_, *mutations,
+                      validate_reads ? read_keys : std::vector<std::string>(),
+                      start_ts, meta->commit_ts),
                   meta->commit_ts);
     }
     case kvpb::PREPARE:

@@ -37,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/base/planted_bugs.h"
 #include "engine/hlc/hlc.h"
 #include "engine/mvcc/store.h"
 
@@ -49,6 +50,9 @@ namespace ekv::kv {
 
 struct FsmOptions {
   size_t dedup_clients_max = 4096;
+  // Defects the simulator may switch on (engine/base/planted_bugs.h): here
+  // kTxnReadSetNotValidated and kRetryAppliedTwice. nullptr in the server.
+  const PlantedBugs* bugs = nullptr;
 };
 
 struct ApplyResult {

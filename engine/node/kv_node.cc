@@ -97,8 +97,20 @@ absl::Status ValidateKvNodeOptions(const KvNodeOptions& options) {
 namespace {
 
 kv::CoordinatorOptions WithTiming(kv::CoordinatorOptions options,
-                                  const kv::TimingOptions& timing) {
+                                  const kv::TimingOptions& timing,
+                                  const PlantedBugs* bugs) {
   options.timing = timing;
+  options.bugs = bugs;
+  return options;
+}
+
+kv::FsmOptions WithBugs(kv::FsmOptions options, const PlantedBugs* bugs) {
+  options.bugs = bugs;
+  return options;
+}
+
+KvServiceOptions WithBugs(KvServiceOptions options, const PlantedBugs* bugs) {
+  options.bugs = bugs;
   return options;
 }
 
@@ -115,15 +127,17 @@ KvNode::KvNode(const Env& env, EndpointId self, KvNodeOptions options)
       self_(self),
       options_(std::move(options)),
       hlc_(env.clock, options_.coordinator.timing.hlc),
-      fsm_(&store_, &hlc_, options_.fsm),
+      fsm_(&store_, &hlc_, WithBugs(options_.fsm, env.bugs)),
       state_machine_(std::make_unique<StateMachineAdapter>(this)),
       replica_(env, self, WithMembers(options_.replica, options_.members),
                state_machine_.get()),
       raft_group_(
           std::make_unique<RaftGroupAdapter>(&replica_, &coordinator_ptr_)),
       coordinator_(raft_group_.get(), &fsm_, &hlc_, &tracker_, env.clock,
-                   WithTiming(options_.coordinator, EffectiveTiming(options_))),
-      service_(&coordinator_, &store_, &tracker_, options_.service) {
+                   WithTiming(options_.coordinator, EffectiveTiming(options_),
+                              env.bugs)),
+      service_(&coordinator_, &store_, &tracker_,
+               WithBugs(options_.service, env.bugs)) {
   EKV_CHECK_OK(ValidateKvNodeOptions(options_));
   coordinator_ptr_ = &coordinator_;
 }

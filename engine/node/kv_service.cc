@@ -85,7 +85,10 @@ KvService::KvService(kv::Coordinator* coordinator, const mvcc::Store* store,
       options_(options) {}
 
 void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
-  if (!coordinator_->IsLeader()) {
+  const bool local_read = request.op_case() == kvpb::ClientRequest::kGet ||
+                          request.op_case() == kvpb::ClientRequest::kScan;
+  if (!coordinator_->IsLeader() &&
+      !(local_read && EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp))) {
     return reply(
         ResponseFor(request, NotLeaderError(coordinator_->RaftLeader())));
   }
@@ -124,8 +127,8 @@ void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
 void KvService::ReadBarrier(const kvpb::ClientRequest& request,
                             uint64_t read_ts, Reply reply,
                             std::function<void(uint64_t, Reply)> then) {
-  coordinator_->LeaseRead([this, request, read_ts, reply = std::move(reply),
-                           then = std::move(then)](const absl::Status& status) {
+  auto serve = [this, request, read_ts, reply = std::move(reply),
+                then = std::move(then)](const absl::Status& status) {
     if (!status.ok()) return reply(ResponseFor(request, status));
     const uint64_t last = store_->LastCommitTS();
     if (read_ts > last) {
@@ -134,7 +137,12 @@ void KvService::ReadBarrier(const kvpb::ClientRequest& request,
                        "read_ts ", read_ts, " above the last commit ", last))));
     }
     then(read_ts != 0 ? read_ts : std::max<uint64_t>(last, 1), reply);
-  });
+  };
+  // The planted defect reads this replica's state, leader or not, unconfirmed.
+  if (EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp)) {
+    return serve(absl::OkStatus());
+  }
+  coordinator_->LeaseRead(std::move(serve));
 }
 
 void KvService::Get(const kvpb::ClientRequest& request, Reply reply) {

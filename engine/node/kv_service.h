@@ -22,6 +22,7 @@
 
 #include <functional>
 
+#include "engine/base/planted_bugs.h"
 #include "engine/kv/active_timestamp_tracker.h"
 #include "engine/kv/coordinator.h"
 #include "engine/kv/fsm.h"
@@ -33,6 +34,9 @@ namespace ekv::node {
 struct KvServiceOptions {
   int scan_limit_default = 100;
   int txn_ops_max = 64;
+  // Defects the simulator may switch on (engine/base/planted_bugs.h): here
+  // kFollowerReadTimestamp.
+  const PlantedBugs* bugs = nullptr;
 };
 
 class KvService {

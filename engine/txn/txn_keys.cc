@@ -1,8 +1,8 @@
 #include "engine/txn/txn_keys.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace ekv::txn {
 namespace {
