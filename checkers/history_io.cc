@@ -89,7 +89,7 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
   if (!f->is_string() || f->string_value().empty()) {
     return fail("f must be a non-empty string");
   }
-  out->f = f->string_value();
+  out->f = std::string(f->string_value());
   if (const Value* key = map.Find("key"); key != nullptr) out->key = *key;
   if (const Value* value = map.Find("value"); value != nullptr) {
     out->value = *value;
@@ -102,7 +102,8 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
     if (dialect == Dialect::kJson && !error->is_string()) {
       return fail("error must be a string");
     }
-    out->error = error->is_string() ? error->string_value() : error->ToText();
+    out->error = error->is_string() ? std::string(error->string_value())
+                                    : error->ToText();
     if (out->type != EventType::kFail && out->type != EventType::kInfo) {
       return fail("only fail and info events may carry an error");
     }

@@ -202,8 +202,8 @@ class RegisterSpec : public SequentialSpec {
     if (current.is_nil()) {
       result = op.arg;
     } else if (current.is_string()) {
-      result = Intern(Value::String(current.string_value() +
-                                    values_[op.arg].string_value()));
+      result = Intern(Value::String(absl::StrCat(
+          current.string_value(), values_[op.arg].string_value())));
     }
     appended_.emplace(memo_key, result);
     *next = result;
@@ -225,8 +225,8 @@ class RegisterSpec : public SequentialSpec {
     if (!to.is_string()) return false;
     if (from.is_nil()) return true;
     if (!from.is_string()) return false;
-    const std::string& a = from.string_value();
-    const std::string& b = to.string_value();
+    const absl::string_view a = from.string_value();
+    const absl::string_view b = to.string_value();
     return a.size() <= b.size() && b.compare(0, a.size(), a) == 0;
   }
 
