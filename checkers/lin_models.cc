@@ -210,8 +210,8 @@ class RegisterSpec : public SequentialSpec {
     if (current.is_nil()) {
       result = op.arg;
     } else if (current.is_string()) {
-      result = Intern(Value::String(absl::StrCat(
-          current.string_value(), values_[op.arg].string_value())));
+      result = Intern(Value::String(
+          absl::StrCat(current.string_view(), values_[op.arg].string_view())));
     }
     appended_.emplace(memo_key, result);
     *next = result;
@@ -241,7 +241,7 @@ class RegisterSpec : public SequentialSpec {
       if (op.fn == Fn::kRead) {
         observed.push_back(op.result);
         if (values_[op.result].is_string()) {
-          reads.push_back(values_[op.result].string_value());
+          reads.push_back(values_[op.result].string_view());
         }
       }
       if (op.fn == Fn::kCas) observed.push_back(op.arg);
@@ -258,13 +258,13 @@ class RegisterSpec : public SequentialSpec {
       const uint32_t value = op.fn == Fn::kCas ? op.arg2 : op.arg;
       if (op.fn == Fn::kAppend || (has_append_ && op.fn == Fn::kWrite)) {
         const Value& v = values_[value];
-        if (!v.is_string() || v.string_value().empty()) continue;
+        if (!v.is_string() || v.string_view().empty()) continue;
         bool seen = false;
         for (absl::string_view r : reads) {
           searched += r.size();
           seen |= op.fn == Fn::kAppend
-                      ? r.find(v.string_value()) != absl::string_view::npos
-                      : absl::StartsWith(r, v.string_value());
+                      ? r.find(v.string_view()) != absl::string_view::npos
+                      : absl::StartsWith(r, v.string_view());
           if (seen) break;
         }
         unobservable_[i] = !seen && searched <= kSearchBytesMax;
@@ -282,8 +282,8 @@ class RegisterSpec : public SequentialSpec {
     if (!to.is_string()) return false;
     if (from.is_nil()) return true;
     if (!from.is_string()) return false;
-    const absl::string_view a = from.string_value();
-    const absl::string_view b = to.string_value();
+    const absl::string_view a = from.string_view();
+    const absl::string_view b = to.string_view();
     return a.size() <= b.size() && b.compare(0, a.size(), a) == 0;
   }
 

@@ -45,8 +45,9 @@ std::string EdnError(const std::string& text) {
 TEST(Value, ShortAndLongStringsAreEqualByContents) {
   const Value a = Value::String("12345678");   // inline
   const Value b = Value::String("123456789");  // on the heap
-  EXPECT_EQ(a.string_value(), "12345678");
-  EXPECT_EQ(b.string_value(), "123456789");
+  EXPECT_EQ(a.string_view(), "12345678");
+  EXPECT_EQ(a.string_value(), std::string("12345678"));
+  EXPECT_EQ(b.string_view(), "123456789");
   EXPECT_LT(a, b);
   EXPECT_EQ(Value::String("123456789"), b);
   EXPECT_EQ(Value::String("123456789").Hash(), b.Hash());

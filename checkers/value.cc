@@ -184,7 +184,7 @@ int64_t Value::int_value() const {
   return int_;
 }
 
-absl::string_view Value::string_value() const {
+absl::string_view Value::string_view() const {
   EKV_CHECK(kind_ == Kind::kString);
   if (on_heap()) return static_cast<const StringRep*>(rep_)->text;
   return absl::string_view(chars_, inline_size_);
@@ -208,7 +208,7 @@ const Value* Value::Find(absl::string_view key) const {
     size_t mid = (lo + hi) / 2;
     const Value& k = entries[mid].first;
     bool less = k.kind_ < Kind::kString ||
-                (k.kind_ == Kind::kString && k.string_value() < key);
+                (k.kind_ == Kind::kString && k.string_view() < key);
     if (less) {
       lo = mid + 1;
     } else {
@@ -216,7 +216,7 @@ const Value* Value::Find(absl::string_view key) const {
     }
   }
   if (lo < entries.size() && entries[lo].first.kind_ == Kind::kString &&
-      entries[lo].first.string_value() == key) {
+      entries[lo].first.string_view() == key) {
     return &entries[lo].second;
   }
   return nullptr;
@@ -231,7 +231,7 @@ uint64_t Value::Hash() const {
     case Kind::kInt:
       return Mix(static_cast<uint64_t>(int_) + 0x696e74);
     case Kind::kString:
-      return on_heap() ? rep_->hash : HashBytes(string_value());
+      return on_heap() ? rep_->hash : HashBytes(string_view());
     default:
       return rep_->hash;
   }
@@ -249,7 +249,7 @@ int Compare(const Value& a, const Value& b) {
       return Cmp(a.int_, b.int_);
     case Kind::kString:
       if (a.on_heap() && b.on_heap() && a.rep_ == b.rep_) return 0;
-      return a.string_value().compare(b.string_value());
+      return a.string_view().compare(b.string_view());
     case Kind::kList: {
       if (a.rep_ == b.rep_) return 0;
       const Value::List& x = a.list();
@@ -320,7 +320,7 @@ void Value::AppendJson(std::string* out) const {
       absl::StrAppend(out, int_);
       return;
     case Kind::kString:
-      AppendJsonString(string_value(), out);
+      AppendJsonString(string_view(), out);
       return;
     case Kind::kList:
       out->push_back('[');
@@ -336,7 +336,7 @@ void Value::AppendJson(std::string* out) const {
         if (i > 0) out->push_back(',');
         const Value& key = map()[i].first;
         if (key.is_string()) {
-          AppendJsonString(key.string_value(), out);
+          AppendJsonString(key.string_view(), out);
         } else {
           AppendJsonString(key.ToJson(), out);
         }

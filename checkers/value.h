@@ -61,7 +61,10 @@ class Value {
   // Accessors; each requires the matching kind (checked).
   bool bool_value() const;
   int64_t int_value() const;
-  absl::string_view string_value() const;
+  // The contents of a string: a copy, or a view valid while this Value (or a
+  // copy of it) lives.
+  std::string string_value() const { return std::string(string_view()); }
+  absl::string_view string_view() const;
   const List& list() const;
   const Map& map() const;
 
