@@ -9,7 +9,10 @@
 #define EKV_ENGINE_BASE_ENV_H_
 
 #include "disk/disk.h"
+#include "engine/base/buggify.h"
 #include "engine/base/clock.h"
+#include "engine/base/planted_bugs.h"
+#include "engine/base/probes.h"
 #include "engine/base/random.h"
 #include "network/transport.h"
 
@@ -21,6 +24,14 @@ struct Env {
   Transport* transport = nullptr;
   Disk* disk = nullptr;
   Random* random = nullptr;
+  // Rare paths forced on in simulation (engine/base/buggify.h); nullptr in
+  // the real server, where EKV_BUGGIFY never fires.
+  Buggify* buggify = nullptr;
+  // Coverage probes of the run (engine/base/probes.h); nullptr counts nothing.
+  ProbeCounters* probes = nullptr;
+  // Defects switched on by the simulator only (engine/base/planted_bugs.h);
+  // nullptr everywhere else, so the correct code runs.
+  const PlantedBugs* bugs = nullptr;
 };
 
 }  // namespace ekv

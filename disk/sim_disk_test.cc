@@ -1,0 +1,192 @@
+#include "disk/sim_disk.h"
+
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "gtest/gtest.h"
+#include "rapidcheck.h"
+#include "rapidcheck/gtest.h"
+
+namespace ekv {
+namespace {
+
+struct Fixture {
+  explicit Fixture(const DiskOptions& options = {}, uint64_t seed = 1)
+      : disk(1, Random(seed), options, &trace, &scheduler, nullptr) {}
+  sim::Trace trace;
+  sim::Scheduler scheduler;
+  SimDisk disk;
+};
+
+std::string Contents(SimDisk& disk, absl::string_view name) {
+  absl::StatusOr<std::string> data = ReadWholeFile(disk, name);
+  return data.ok() ? *data : "<" + data.status().ToString() + ">";
+}
+
+TEST(SimDisk, ReadsSeeWhatWasWrittenBeforeAnySync) {
+  Fixture f;
+  ASSERT_TRUE(f.disk.Append("a", "hello ").ok());
+  ASSERT_TRUE(f.disk.Append("a", "world").ok());
+  EXPECT_EQ(Contents(f.disk, "a"), "hello world");
+  EXPECT_EQ(*f.disk.Read("a", 6, 100), "world");
+  EXPECT_EQ(*f.disk.Size("a"), 11u);
+  EXPECT_EQ(*f.disk.List(), std::vector<std::string>{"a"});
+  ASSERT_TRUE(f.disk.Truncate("a", 5).ok());
+  EXPECT_EQ(Contents(f.disk, "a"), "hello");
+  EXPECT_TRUE(absl::IsNotFound(f.disk.Read("b", 0, 1).status()));
+  EXPECT_FALSE(f.disk.Truncate("a", 6).ok());
+}
+
+TEST(SimDisk, SyncedDataAndNamesSurviveACrash) {
+  Fixture f;
+  ASSERT_TRUE(f.disk.Append("a", "durable").ok());
+  ASSERT_TRUE(f.disk.Sync("a").ok());
+  ASSERT_TRUE(f.disk.SyncDir().ok());
+  f.disk.Crash();
+  EXPECT_EQ(Contents(f.disk, "a"), "durable");
+  EXPECT_FALSE(f.disk.HasUnsyncedChanges());
+}
+
+TEST(SimDisk, AFileWhoseNameWasNeverSyncedMayVanish) {
+  bool vanished = false;
+  bool kept = false;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    Fixture f({}, seed);
+    ASSERT_TRUE(f.disk.Append("a", "x").ok());
+    ASSERT_TRUE(f.disk.Sync("a").ok());
+    f.disk.Crash();
+    (f.disk.Size("a").ok() ? kept : vanished) = true;
+  }
+  EXPECT_TRUE(vanished);
+  EXPECT_TRUE(kept);
+}
+
+TEST(SimDisk, RenameIsAtomicAndDurableAfterSyncDir) {
+  Fixture f;
+  ASSERT_TRUE(f.disk.Append("old", "1").ok());
+  ASSERT_TRUE(f.disk.Sync("old").ok());
+  ASSERT_TRUE(f.disk.Append("tmp", "2").ok());
+  ASSERT_TRUE(f.disk.Sync("tmp").ok());
+  ASSERT_TRUE(f.disk.Rename("tmp", "old").ok());
+  EXPECT_EQ(Contents(f.disk, "old"), "2");
+  EXPECT_TRUE(absl::IsNotFound(f.disk.Size("tmp").status()));
+  ASSERT_TRUE(f.disk.SyncDir().ok());
+  f.disk.Crash();
+  EXPECT_EQ(Contents(f.disk, "old"), "2");
+  EXPECT_EQ(*f.disk.List(), std::vector<std::string>{"old"});
+}
+
+TEST(SimDisk, AFailedSyncLeavesTheDataUnsynced) {
+  DiskOptions options;
+  options.disk_sync_fail_rate = 1;
+  Fixture f(options);
+  ASSERT_TRUE(f.disk.Append("a", "x").ok());
+  const absl::Status status = f.disk.Sync("a");
+  EXPECT_TRUE(IsErrorKind(status, ErrorKind::kIoError));
+  EXPECT_TRUE(f.disk.HasUnsyncedChanges());
+  EXPECT_EQ(f.disk.stats().sync_failures, 1u);
+}
+
+TEST(SimDisk, AFullDiskRefusesAppendsAndWritesNothing) {
+  DiskOptions options;
+  options.disk_capacity_bytes = 10;
+  Fixture f(options);
+  ASSERT_TRUE(f.disk.Append("a", "12345678").ok());
+  EXPECT_TRUE(IsErrorKind(f.disk.Append("a", "abc"), ErrorKind::kDiskFull));
+  EXPECT_EQ(Contents(f.disk, "a"), "12345678");
+  ASSERT_TRUE(f.disk.Remove("a").ok());
+  ASSERT_TRUE(f.disk.Append("b", "1234567890").ok());
+  f.disk.set_full(true);
+  EXPECT_TRUE(IsErrorKind(f.disk.Append("c", "x"), ErrorKind::kDiskFull));
+}
+
+TEST(SimDisk, OnlyACorruptibleDiskCorrupts) {
+  DiskOptions options;
+  options.disk_corrupt_write_rate = 1;
+  options.disk_corrupt_read_rate = 1;
+  Fixture f(options);
+  const std::string data(2000, 'a');
+  ASSERT_TRUE(f.disk.Append("a", data).ok());
+  EXPECT_EQ(Contents(f.disk, "a"), data);
+  f.disk.set_corruptible(true);
+  ASSERT_TRUE(f.disk.Append("b", data).ok());
+  f.disk.set_corruptible(false);
+  const std::string stored = Contents(f.disk, "b");
+  EXPECT_NE(stored, data);  // a corrupt write is persistent
+  f.disk.set_corruptible(true);
+  EXPECT_NE(Contents(f.disk, "a"), data);  // a corrupt read is transient
+  f.disk.set_corruptible(false);
+  EXPECT_EQ(Contents(f.disk, "a"), data);
+}
+
+TEST(SimDisk, ACorruptWriteDamagesOneSectorOnly) {
+  DiskOptions options;
+  options.disk_corrupt_write_rate = 1;
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    Fixture f(options, seed);
+    f.disk.set_corruptible(true);
+    const std::string data(3000, 'q');
+    ASSERT_TRUE(f.disk.Append("a", data).ok());
+    f.disk.set_corruptible(false);
+    const std::string stored = Contents(f.disk, "a");
+    ASSERT_EQ(stored.size(), data.size());
+    std::vector<size_t> bad;
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (stored[i] != data[i]) bad.push_back(i);
+    }
+    ASSERT_FALSE(bad.empty());
+    EXPECT_EQ(bad.front() / kSectorBytes, bad.back() / kSectorBytes);
+  }
+}
+
+// The crash contract, for any sequence of appends, syncs and crashes: after a
+// crash every file holds its synced bytes, then a prefix of its unsynced
+// appends in write order (an op boundary unless torn), then at most the torn
+// op's length of bytes; and synced bytes are never lost.
+RC_GTEST_PROP(SimDiskProperties, SyncedDataSurvivesAndUnsyncedIsAnOrderedPrefix,
+              (uint64_t seed, bool torn)) {
+  DiskOptions options;
+  options.disk_torn_write_rate = torn ? 0.5 : 0;
+  Fixture f(options, seed);
+  ASSERT_TRUE(f.disk.Append("log", "").ok());
+  ASSERT_TRUE(f.disk.SyncDir().ok());
+  std::string synced;
+  std::vector<std::string> unsynced;
+  const int steps = *rc::gen::inRange(1, 60);
+  for (int step = 0; step < steps; ++step) {
+    const int action = *rc::gen::inRange(0, 10);
+    if (action < 6) {
+      const std::string data = *rc::gen::nonEmpty<std::string>();
+      RC_ASSERT(f.disk.Append("log", data).ok());
+      unsynced.push_back(data);
+    } else if (action < 8) {
+      RC_ASSERT(f.disk.Sync("log").ok());
+      for (const std::string& data : unsynced) synced += data;
+      unsynced.clear();
+    } else {
+      f.disk.Crash();
+      const std::string after = Contents(f.disk, "log");
+      RC_ASSERT(after.compare(0, synced.size(), synced) == 0);
+      std::string expected = synced;
+      size_t ops = 0;
+      while (ops < unsynced.size() &&
+             after.compare(0, expected.size() + unsynced[ops].size(),
+                           expected + unsynced[ops]) == 0 &&
+             after.size() >= expected.size() + unsynced[ops].size()) {
+        expected += unsynced[ops++];
+      }
+      const size_t extra = after.size() - expected.size();
+      if (!torn || ops == unsynced.size()) {
+        RC_ASSERT(extra == 0u);
+      } else {
+        RC_ASSERT(extra <= unsynced[ops].size());
+      }
+      synced = after;
+      unsynced.clear();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ekv

@@ -1,0 +1,71 @@
+#include "sim/scheduler.h"
+
+#include <utility>
+
+#include "engine/base/check.h"
+
+namespace ekv::sim {
+namespace {
+
+inline bool Before(const Event& a, const Event& b) {
+  return a.time_ns < b.time_ns || (a.time_ns == b.time_ns && a.seq < b.seq);
+}
+
+}  // namespace
+
+Scheduler::Scheduler(uint64_t pending_max) : pending_max_(pending_max) {
+  heap_.reserve(1024);
+}
+
+uint64_t Scheduler::Schedule(int64_t time_ns, uint32_t kind, uint32_t endpoint,
+                             uint64_t arg) {
+  EKV_CHECK_GE(time_ns, now_ns_) << "an event may not be scheduled in the past";
+  EKV_CHECK_LT(heap_.size(), pending_max_) << "event queue runaway";
+  const uint64_t seq = next_seq_++;
+  heap_.push_back(Event{time_ns, seq, kind, endpoint, arg});
+  SiftUp(heap_.size() - 1);
+  return seq;
+}
+
+Event Scheduler::Pop() {
+  EKV_CHECK(!heap_.empty());
+  const Event next = heap_.front();
+  heap_.front() = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) SiftDown(0);
+  EKV_CHECK_GE(next.time_ns, now_ns_);
+  now_ns_ = next.time_ns;
+  return next;
+}
+
+void Scheduler::AdvanceTo(int64_t time_ns) {
+  EKV_CHECK(heap_.empty() || time_ns <= heap_.front().time_ns);
+  if (time_ns > now_ns_) now_ns_ = time_ns;
+}
+
+void Scheduler::SiftUp(size_t index) {
+  const Event moving = heap_[index];
+  while (index > 0) {
+    const size_t parent = (index - 1) / 2;
+    if (!Before(moving, heap_[parent])) break;
+    heap_[index] = heap_[parent];
+    index = parent;
+  }
+  heap_[index] = moving;
+}
+
+void Scheduler::SiftDown(size_t index) {
+  const Event moving = heap_[index];
+  const size_t size = heap_.size();
+  while (true) {
+    size_t child = 2 * index + 1;
+    if (child >= size) break;
+    if (child + 1 < size && Before(heap_[child + 1], heap_[child])) ++child;
+    if (!Before(heap_[child], moving)) break;
+    heap_[index] = heap_[child];
+    index = child;
+  }
+  heap_[index] = moving;
+}
+
+}  // namespace ekv::sim
