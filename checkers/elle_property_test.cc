@@ -80,7 +80,7 @@ struct Txn {
     e.f = "txn";
     Value::List asked;
     for (const Value& m : mops) {
-      asked.push_back(m.list()[0].string_value() == "r"
+      asked.push_back(m.list()[0].string_view() == "r"
                           ? Read(m.list()[1].int_value(), {}, false)
                           : m);
     }

@@ -152,8 +152,8 @@ std::vector<Event> GenerateLinearizable(uint64_t seed,
       state.erase(k);
     } else if (fn == "append") {
       state[k] = Value::String(
-          (current.is_string() ? current.string_value() : std::string()) +
-          f.invoke.value.string_value());
+          absl::StrCat(current.is_string() ? current.string_view() : "",
+                       f.invoke.value.string_view()));
     } else if (fn == "cas") {
       if (current == f.invoke.value.list()[0]) {
         state[k] = f.invoke.value.list()[1];
@@ -200,7 +200,7 @@ std::vector<Event> GenerateSerialTxns(uint64_t seed,
   auto apply = [&](Flight& f) {
     Value::List mops;
     for (const Value& m : f.invoke.value.list()) {
-      const std::string& fn = m.list()[0].string_value();
+      const absl::string_view fn = m.list()[0].string_view();
       const int64_t k = m.list()[1].int_value();
       if (fn == "r") {
         Value read;

@@ -61,9 +61,9 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
     for (const auto& [key, value] : map.map()) {
       static constexpr absl::string_view kKnown[] = {
           "process", "type", "f", "key", "value", "time", "index", "error"};
-      if (std::find(std::begin(kKnown), std::end(kKnown), key.string_value()) ==
+      if (std::find(std::begin(kKnown), std::end(kKnown), key.string_view()) ==
           std::end(kKnown)) {
-        return fail(absl::StrCat("unknown field \"", key.string_value(),
+        return fail(absl::StrCat("unknown field \"", key.string_view(),
                                  "\" (see checkers/history.h)"));
       }
     }
@@ -71,7 +71,7 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
   const Value* process = map.Find("process");
   if (process == nullptr) return fail("missing field process");
   if (dialect == Dialect::kEdn && process->is_string() &&
-      process->string_value() == "nemesis") {
+      process->string_view() == "nemesis") {
     *skip = true;
     return absl::OkStatus();
   }
@@ -80,16 +80,16 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
 
   const Value* type = map.Find("type");
   if (type == nullptr) return fail("missing field type");
-  if (!type->is_string() || !ParseEventType(type->string_value(), &out->type)) {
+  if (!type->is_string() || !ParseEventType(type->string_view(), &out->type)) {
     return fail(absl::StrCat("type must be invoke, ok, fail or info, not ",
                              type->ToText()));
   }
   const Value* f = map.Find("f");
   if (f == nullptr) return fail("missing field f");
-  if (!f->is_string() || f->string_value().empty()) {
+  if (!f->is_string() || f->string_view().empty()) {
     return fail("f must be a non-empty string");
   }
-  out->f = f->string_value();
+  out->f = std::string(f->string_view());
   if (const Value* key = map.Find("key"); key != nullptr) out->key = *key;
   if (const Value* value = map.Find("value"); value != nullptr) {
     out->value = *value;
@@ -102,7 +102,8 @@ absl::Status EventFromMap(const Value& map, Dialect dialect, int line,
     if (dialect == Dialect::kJson && !error->is_string()) {
       return fail("error must be a string");
     }
-    out->error = error->is_string() ? error->string_value() : error->ToText();
+    out->error = error->is_string() ? std::string(error->string_view())
+                                    : error->ToText();
     if (out->type != EventType::kFail && out->type != EventType::kInfo) {
       return fail("only fail and info events may carry an error");
     }

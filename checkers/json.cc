@@ -128,6 +128,7 @@ class Parser {
   }
 
   bool ParseNumber(Value* out) {
+    const size_t start = pos_;
     bool negative = text_[pos_] == '-';
     if (negative) ++pos_;
     if (AtEnd() || text_[pos_] < '0' || text_[pos_] > '9') {
@@ -153,7 +154,10 @@ class Parser {
       return Error("only integer numbers are supported");
     }
     if (!negative) {
-      if (value == kMin) return Error("integer out of the int64 range");
+      if (value == kMin) {
+        pos_ = start;
+        return Error("integer out of the int64 range");
+      }
       value = -value;
     }
     *out = Value::Int(value);

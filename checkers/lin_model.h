@@ -70,6 +70,14 @@ class SequentialSpec {
     return true;
   }
 
+  // True for an open-ended op that no completed op could observe (a write
+  // whose value no read returns): any linearization that uses it stays one
+  // without it, so the search leaves it for the end. Default: false.
+  virtual bool Unobservable(int i) const {
+    (void)i;
+    return false;
+  }
+
   // Ops with equal effect ids step identically in every state. The search
   // uses only the earliest-invoked unused op of a group of open-ended ops with
   // one effect id: which of them is used cannot matter. Default: all differ.

@@ -1,10 +1,12 @@
 #include "checkers/lin_models.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/check.h"
 #include "engine/base/status.h"
@@ -71,7 +73,8 @@ class RegisterSpec : public SequentialSpec {
 
   void Add(CompiledOp op) { ops_.push_back(op); }
 
-  // Indexes, for MayReach, which ops can produce each read's result.
+  // Indexes, for MayReach, which ops can produce each read's result, and
+  // finds the open-ended ops nothing can observe.
   void Finalize() {
     const int n = static_cast<int>(ops_.size());
     for (int i = 0; i < n; ++i) {
@@ -81,6 +84,7 @@ class RegisterSpec : public SequentialSpec {
       if (op.fn == Fn::kCas && !op.cas_failed) setters_.push_back(i);
       if (op.fn == Fn::kAppend) has_append_ = true;
     }
+    FindUnobservable();
     producers_.resize(n);
     for (int i = 0; i < n; ++i) {
       if (ops_[i].fn != Fn::kRead) continue;
@@ -134,6 +138,10 @@ class RegisterSpec : public SequentialSpec {
                   (op.cas_failed ? 16 : 0);
     uint64_t data = op.fn == Fn::kRead ? op.result : op.arg;
     return id | (data << 5) | (static_cast<uint64_t>(op.arg2) << 34);
+  }
+
+  bool Unobservable(int i) const override {
+    return !unobservable_.empty() && unobservable_[i];
   }
 
   bool MayReach(uint64_t state, int i,
@@ -202,8 +210,8 @@ class RegisterSpec : public SequentialSpec {
     if (current.is_nil()) {
       result = op.arg;
     } else if (current.is_string()) {
-      result = Intern(Value::String(current.string_value() +
-                                    values_[op.arg].string_value()));
+      result = Intern(Value::String(
+          absl::StrCat(current.string_view(), values_[op.arg].string_view())));
     }
     appended_.emplace(memo_key, result);
     *next = result;
@@ -219,14 +227,63 @@ class RegisterSpec : public SequentialSpec {
     return true;
   }
 
+  // An open-ended write (or cas, or put) of a value no completed read returns
+  // and no cas expects: dropping it changes only states nobody reads, unless
+  // a failed cas needed the register to differ from its expected value. An
+  // open-ended append of a string that no completed read contains, or a put
+  // of one that no read starts with, likewise.
+  void FindUnobservable() {
+    const int n = static_cast<int>(ops_.size());
+    std::vector<uint32_t> observed;
+    std::vector<absl::string_view> reads;
+    bool failed_cas = false;
+    for (const CompiledOp& op : ops_) {
+      if (op.fn == Fn::kRead) {
+        observed.push_back(op.result);
+        if (values_[op.result].is_string()) {
+          reads.push_back(values_[op.result].string_view());
+        }
+      }
+      if (op.fn == Fn::kCas) observed.push_back(op.arg);
+      failed_cas |= op.cas_failed;
+    }
+    std::sort(observed.begin(), observed.end());
+    // Bounds the substring searches below, in bytes compared.
+    constexpr uint64_t kSearchBytesMax = 1 << 26;
+    uint64_t searched = 0;
+    unobservable_.assign(n, false);
+    for (int i = 0; i < n; ++i) {
+      const CompiledOp& op = ops_[i];
+      if (!op.open_ended) continue;
+      const uint32_t value = op.fn == Fn::kCas ? op.arg2 : op.arg;
+      if (op.fn == Fn::kAppend || (has_append_ && op.fn == Fn::kWrite)) {
+        const Value& v = values_[value];
+        if (!v.is_string() || v.string_view().empty()) continue;
+        bool seen = false;
+        for (absl::string_view r : reads) {
+          searched += r.size();
+          seen |= op.fn == Fn::kAppend
+                      ? r.find(v.string_view()) != absl::string_view::npos
+                      : absl::StartsWith(r, v.string_view());
+          if (seen) break;
+        }
+        unobservable_[i] = !seen && searched <= kSearchBytesMax;
+      } else if ((op.fn == Fn::kWrite || op.fn == Fn::kCas) && !failed_cas &&
+                 !has_append_) {
+        unobservable_[i] =
+            !std::binary_search(observed.begin(), observed.end(), value);
+      }
+    }
+  }
+
   // Whether appends can turn `from` into `to`: nil and strings that `to`
   // starts with.
   static bool IsPrefix(const Value& from, const Value& to) {
     if (!to.is_string()) return false;
     if (from.is_nil()) return true;
     if (!from.is_string()) return false;
-    const std::string& a = from.string_value();
-    const std::string& b = to.string_value();
+    const absl::string_view a = from.string_view();
+    const absl::string_view b = to.string_view();
     return a.size() <= b.size() && b.compare(0, a.size(), a) == 0;
   }
 
@@ -236,8 +293,9 @@ class RegisterSpec : public SequentialSpec {
   std::optional<Value> key_;
   bool kv_;
   bool has_append_ = false;
-  std::vector<int> resets_;   // deletes
-  std::vector<int> setters_;  // writes, puts, and cas that succeeded
+  std::vector<int> resets_;         // deletes
+  std::vector<int> setters_;        // writes, puts, and cas that succeeded
+  std::vector<bool> unobservable_;  // per op: see FindUnobservable
   std::vector<std::vector<int>> producers_;  // per read: setters that may lead
                                              // to its result
   uint32_t initial_ = 0;

@@ -134,12 +134,19 @@ class ListAppend : public Inference {
       std::vector<uint32_t> list;  // if !read: the appends so far
     };
     std::vector<Known> known;
+    absl::flat_hash_map<uint32_t, size_t> where;  // key -> index in `known`
+    auto add = [&](Known k) {
+      where[k.key] = known.size();
+      known.push_back(std::move(k));
+      return known.end() - 1;
+    };
     for (uint32_t i = 0; i < txn.mop_count; ++i) {
       const Mop& m = mops[i];
-      auto it = std::find_if(known.begin(), known.end(),
-                             [&](const Known& k) { return k.key == m.key; });
+      auto found = where.find(m.key);
+      auto it =
+          found == where.end() ? known.end() : known.begin() + found->second;
       if (m.kind == MopKind::kAppend) {
-        if (it == known.end()) it = known.insert(known.end(), Known{m.key});
+        if (it == known.end()) it = add(Known(m.key));
         it->appended = true;
         it->list.push_back(m.value);
         continue;
@@ -149,7 +156,7 @@ class ListAppend : public Inference {
       const uint32_t* e = table_.elements(m);
       std::vector<uint32_t> got(e, e + m.length);
       if (it != known.end()) CheckInternal(t, m, *it, got);
-      if (it == known.end()) it = known.insert(known.end(), Known{m.key});
+      if (it == known.end()) it = add(Known(m.key));
       it->read = true;
       it->list = std::move(got);
     }

@@ -172,13 +172,19 @@ class RwRegister : public Inference {
       uint32_t external = kNil;
     };
     std::vector<Known> known;
+    absl::flat_hash_map<uint32_t, size_t> where;  // key -> index in `known`
+    auto add = [&](Known k) {
+      where[k.key] = known.size();
+      known.push_back(std::move(k));
+      return known.end() - 1;
+    };
     for (uint32_t i = 0; i < txn.mop_count; ++i) {
       const Mop& m = mops[i];
-      auto it = std::find_if(known.begin(), known.end(),
-                             [&](const Known& k) { return k.key == m.key; });
+      auto found = where.find(m.key);
+      auto it =
+          found == where.end() ? known.end() : known.begin() + found->second;
       if (m.kind == MopKind::kWrite) {
-        if (it == known.end())
-          it = known.insert(known.end(), Known(m.key, 0, false));
+        if (it == known.end()) it = add(Known(m.key, 0, false));
         it->value = m.value;
         it->wrote = true;
         continue;
@@ -189,7 +195,7 @@ class RwRegister : public Inference {
         reads_[m.key].push_back({t, m.value});
         Known k(m.key, m.value, true);
         k.external = m.value;
-        known.push_back(k);
+        add(k);
       } else if (it->value != m.value) {
         Report("internal",
                absl::StrCat(T(t), " read key ", K(m.key), " = ", V(m.value),

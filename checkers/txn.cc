@@ -16,7 +16,7 @@ absl::string_view ModelName(TxnModel model) {
 // The mop's function as written, checked against the model's vocabulary.
 bool ParseMopKind(const Value& f, TxnModel model, MopKind* out) {
   if (!f.is_string()) return false;
-  const std::string& name = f.string_value();
+  const absl::string_view name = f.string_view();
   if (name == "r") {
     *out = MopKind::kRead;
   } else if (name == "append" && model == TxnModel::kListAppend) {

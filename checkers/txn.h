@@ -52,10 +52,10 @@ class TxnTable {
   static absl::StatusOr<TxnTable> Build(const History& history, TxnModel model);
 
   const std::vector<Txn>& txns() const { return txns_; }
-  const Mop* mops(const Txn& t) const { return &mops_[t.first_mop]; }
+  const Mop* mops(const Txn& t) const { return mops_.data() + t.first_mop; }
   // The elements of a list-append read.
   const uint32_t* elements(const Mop& read) const {
-    return &elements_[read.value];
+    return elements_.data() + read.value;  // valid for empty reads too
   }
   const Value& key(uint32_t id) const { return keys_[id]; }
   const Value& value(uint32_t id) const { return values_[id]; }

@@ -41,9 +41,15 @@ int Cmp(const T& a, const T& b) {
 struct Value::Rep {
   std::atomic<uint32_t> refs{1};
   uint64_t hash = 0;
-  std::string text;  // kString
-  List list;         // kList
-  Map map;           // kMap
+};
+struct Value::StringRep : Rep {
+  std::string text;
+};
+struct Value::ListRep : Rep {
+  List items;
+};
+struct Value::MapRep : Rep {
+  Map entries;
 };
 
 Value Value::Bool(bool b) {
@@ -60,23 +66,32 @@ Value Value::Int(int64_t i) {
   return v;
 }
 
-Value Value::String(std::string s) {
+Value Value::String(absl::string_view s) {
   Value v;
   v.kind_ = Kind::kString;
-  v.rep_ = new Rep;
-  v.rep_->hash = HashBytes(s);
-  v.rep_->text = std::move(s);
+  if (s.size() <= sizeof(v.chars_)) {
+    v.inline_size_ = static_cast<uint8_t>(s.size());
+    std::memcpy(v.chars_, s.data(), s.size());
+    return v;
+  }
+  auto* rep = new StringRep;
+  rep->hash = HashBytes(s);
+  rep->text = std::string(s);
+  v.inline_size_ = kOnHeap;
+  v.rep_ = rep;
   return v;
 }
 
 Value Value::MakeList(List items) {
   Value v;
   v.kind_ = Kind::kList;
-  v.rep_ = new Rep;
+  v.inline_size_ = kOnHeap;
+  auto* rep = new ListRep;
   uint64_t h = 0x6c697374 ^ items.size();
   for (const Value& item : items) h = Mix(h + item.Hash());
-  v.rep_->hash = h;
-  v.rep_->list = std::move(items);
+  rep->hash = h;
+  rep->items = std::move(items);
+  v.rep_ = rep;
   return v;
 }
 
@@ -88,36 +103,40 @@ bool Value::MakeMap(Map entries, Value* out) {
   }
   Value v;
   v.kind_ = Kind::kMap;
-  v.rep_ = new Rep;
+  v.inline_size_ = kOnHeap;
+  auto* rep = new MapRep;
   uint64_t h = 0x6d6170 ^ entries.size();
   for (const auto& [key, value] : entries) {
     h = Mix(h + key.Hash());
     h = Mix(h + value.Hash());
   }
-  v.rep_->hash = h;
-  v.rep_->map = std::move(entries);
+  rep->hash = h;
+  rep->entries = std::move(entries);
+  v.rep_ = rep;
   *out = std::move(v);
   return true;
 }
 
-Value::Value(const Value& other) : kind_(other.kind_), int_(other.int_) {
-  if (kind_ >= Kind::kString)
-    rep_->refs.fetch_add(1, std::memory_order_relaxed);
+Value::Value(const Value& other)
+    : kind_(other.kind_), inline_size_(other.inline_size_) {
+  std::memcpy(chars_, other.chars_, sizeof(chars_));
+  if (on_heap()) rep_->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
-Value::Value(Value&& other) noexcept : kind_(other.kind_), int_(other.int_) {
+Value::Value(Value&& other) noexcept
+    : kind_(other.kind_), inline_size_(other.inline_size_) {
+  std::memcpy(chars_, other.chars_, sizeof(chars_));
   other.kind_ = Kind::kNil;
-  other.int_ = 0;
+  other.inline_size_ = 0;
 }
 
 Value& Value::operator=(const Value& other) {
   if (this == &other) return *this;
-  if (other.kind_ >= Kind::kString) {
-    other.rep_->refs.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (other.on_heap()) other.rep_->refs.fetch_add(1, std::memory_order_relaxed);
   Release();
   kind_ = other.kind_;
-  int_ = other.int_;
+  inline_size_ = other.inline_size_;
+  std::memcpy(chars_, other.chars_, sizeof(chars_));
   return *this;
 }
 
@@ -125,20 +144,33 @@ Value& Value::operator=(Value&& other) noexcept {
   if (this == &other) return *this;
   Release();
   kind_ = other.kind_;
-  int_ = other.int_;
+  inline_size_ = other.inline_size_;
+  std::memcpy(chars_, other.chars_, sizeof(chars_));
   other.kind_ = Kind::kNil;
-  other.int_ = 0;
+  other.inline_size_ = 0;
   return *this;
 }
 
 Value::~Value() { Release(); }
 
 void Value::Release() {
-  if (kind_ >= Kind::kString &&
-      rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    delete rep_;
+  if (on_heap() && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    switch (kind_) {
+      case Kind::kString:
+        delete static_cast<StringRep*>(rep_);
+        break;
+      case Kind::kList:
+        delete static_cast<ListRep*>(rep_);
+        break;
+      case Kind::kMap:
+        delete static_cast<MapRep*>(rep_);
+        break;
+      default:
+        EKV_UNREACHABLE();
+    }
   }
   kind_ = Kind::kNil;
+  inline_size_ = 0;
   int_ = 0;
 }
 
@@ -152,19 +184,20 @@ int64_t Value::int_value() const {
   return int_;
 }
 
-const std::string& Value::string_value() const {
+absl::string_view Value::string_view() const {
   EKV_CHECK(kind_ == Kind::kString);
-  return rep_->text;
+  if (on_heap()) return static_cast<const StringRep*>(rep_)->text;
+  return absl::string_view(chars_, inline_size_);
 }
 
 const Value::List& Value::list() const {
   EKV_CHECK(kind_ == Kind::kList);
-  return rep_->list;
+  return static_cast<const ListRep*>(rep_)->items;
 }
 
 const Value::Map& Value::map() const {
   EKV_CHECK(kind_ == Kind::kMap);
-  return rep_->map;
+  return static_cast<const MapRep*>(rep_)->entries;
 }
 
 const Value* Value::Find(absl::string_view key) const {
@@ -175,7 +208,7 @@ const Value* Value::Find(absl::string_view key) const {
     size_t mid = (lo + hi) / 2;
     const Value& k = entries[mid].first;
     bool less = k.kind_ < Kind::kString ||
-                (k.kind_ == Kind::kString && k.rep_->text < key);
+                (k.kind_ == Kind::kString && k.string_view() < key);
     if (less) {
       lo = mid + 1;
     } else {
@@ -183,7 +216,7 @@ const Value* Value::Find(absl::string_view key) const {
     }
   }
   if (lo < entries.size() && entries[lo].first.kind_ == Kind::kString &&
-      entries[lo].first.rep_->text == key) {
+      entries[lo].first.string_view() == key) {
     return &entries[lo].second;
   }
   return nullptr;
@@ -197,6 +230,8 @@ uint64_t Value::Hash() const {
       return bool_ ? 0x74727565 : 0x66616c7365;
     case Kind::kInt:
       return Mix(static_cast<uint64_t>(int_) + 0x696e74);
+    case Kind::kString:
+      return on_heap() ? rep_->hash : HashBytes(string_view());
     default:
       return rep_->hash;
   }
@@ -213,11 +248,12 @@ int Compare(const Value& a, const Value& b) {
     case Kind::kInt:
       return Cmp(a.int_, b.int_);
     case Kind::kString:
-      return a.rep_ == b.rep_ ? 0 : a.rep_->text.compare(b.rep_->text);
+      if (a.on_heap() && b.on_heap() && a.rep_ == b.rep_) return 0;
+      return a.string_view().compare(b.string_view());
     case Kind::kList: {
       if (a.rep_ == b.rep_) return 0;
-      const Value::List& x = a.rep_->list;
-      const Value::List& y = b.rep_->list;
+      const Value::List& x = a.list();
+      const Value::List& y = b.list();
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
         if (int c = Compare(x[i], y[i]); c != 0) return c;
       }
@@ -225,8 +261,8 @@ int Compare(const Value& a, const Value& b) {
     }
     case Kind::kMap: {
       if (a.rep_ == b.rep_) return 0;
-      const Value::Map& x = a.rep_->map;
-      const Value::Map& y = b.rep_->map;
+      const Value::Map& x = a.map();
+      const Value::Map& y = b.map();
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
         if (int c = Compare(x[i].first, y[i].first); c != 0) return c;
         if (int c = Compare(x[i].second, y[i].second); c != 0) return c;
@@ -284,25 +320,28 @@ void Value::AppendJson(std::string* out) const {
       absl::StrAppend(out, int_);
       return;
     case Kind::kString:
-      AppendJsonString(rep_->text, out);
+      AppendJsonString(string_view(), out);
       return;
     case Kind::kList:
       out->push_back('[');
-      for (size_t i = 0; i < rep_->list.size(); ++i) {
+      for (size_t i = 0; i < list().size(); ++i) {
         if (i > 0) out->push_back(',');
-        rep_->list[i].AppendJson(out);
+        list()[i].AppendJson(out);
       }
       out->push_back(']');
       return;
     case Kind::kMap:
       out->push_back('{');
-      for (size_t i = 0; i < rep_->map.size(); ++i) {
+      for (size_t i = 0; i < map().size(); ++i) {
         if (i > 0) out->push_back(',');
-        const Value& key = rep_->map[i].first;
-        AppendJsonString(key.is_string() ? key.string_value() : key.ToJson(),
-                         out);
+        const Value& key = map()[i].first;
+        if (key.is_string()) {
+          AppendJsonString(key.string_view(), out);
+        } else {
+          AppendJsonString(key.ToJson(), out);
+        }
         out->push_back(':');
-        rep_->map[i].second.AppendJson(out);
+        map()[i].second.AppendJson(out);
       }
       out->push_back('}');
       return;

@@ -10,9 +10,10 @@
 // key ordered and hashed containers. A map's entries are kept sorted by key and
 // keys are unique, so equal maps are equal entry by entry.
 //
-// A Value is 16 bytes; strings, lists and maps share their immutable contents
-// through an atomic reference count, so copies are cheap and may cross
-// threads.
+// A Value is 16 bytes. Strings of up to 8 bytes (field names, most functions
+// and micro-op names) live inside it; longer strings, lists and maps share
+// their immutable contents through an atomic reference count, so copies are
+// cheap and may cross threads.
 #ifndef EKV_CHECKERS_VALUE_H_
 #define EKV_CHECKERS_VALUE_H_
 
@@ -37,7 +38,7 @@ class Value {
   static Value Nil() { return Value(); }
   static Value Bool(bool b);
   static Value Int(int64_t i);
-  static Value String(std::string s);
+  static Value String(absl::string_view s);
   static Value MakeList(List items);
   // Sorts `entries` by key; returns false (and leaves `out` alone) when two
   // entries have equal keys.
@@ -60,7 +61,10 @@ class Value {
   // Accessors; each requires the matching kind (checked).
   bool bool_value() const;
   int64_t int_value() const;
-  const std::string& string_value() const;
+  // The contents of a string: a copy, or a view valid while this Value (or a
+  // copy of it) lives.
+  std::string string_value() const { return std::string(string_view()); }
+  absl::string_view string_view() const;
   const List& list() const;
   const Map& map() const;
 
@@ -91,13 +95,22 @@ class Value {
   uint64_t Hash() const;
 
  private:
-  struct Rep;  // shared, immutable contents of strings, lists and maps
+  // Shared, immutable contents: a Rep heads a StringRep, ListRep or MapRep.
+  struct Rep;
+  struct StringRep;
+  struct ListRep;
+  struct MapRep;
+  static constexpr uint8_t kOnHeap = 0xff;  // inline_size_ of heap values
+
+  bool on_heap() const { return inline_size_ == kOnHeap; }
   void Release();
 
   Kind kind_ = Kind::kNil;
-  union {  // by kind_; copied as a whole through int_
+  uint8_t inline_size_ = 0;  // kString: the inline length, or kOnHeap
+  union {                    // by kind_; copied as a whole through int_
     bool bool_;
     int64_t int_ = 0;
+    char chars_[8];
     Rep* rep_;
   };
 };

@@ -21,23 +21,25 @@ uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
 }
 
 // The explored configurations. A configuration is the set of completed ops
-// linearized (a bitset), the open-ended ops used (a 64-bit mask), and the
-// state. One that used a superset of the open-ended ops of an explored one,
-// with the same completed set and state, is dominated: it has fewer optional
-// choices left and nothing more to show, so it is pruned too (subsumption).
+// linearized (a bitset), the set of open-ended ops used (another bitset, the
+// mask), and the state. One that used a superset of the open-ended ops of an
+// explored one, with the same completed set and state, is dominated: it has
+// fewer optional choices left and nothing more to show, so it is pruned too
+// (subsumption).
 //
-// Each distinct (completed set, state) is one entry, stored in one arena as
-// [hash, state, first mask, bitset words...] and found through an
-// open-addressing table of (32-bit hash tag, entry number); its masks form a
-// linked list in `masks_`.
+// Each distinct (completed set, state) is one entry, stored in an arena as
+// [hash, state, first mask node, bitset words...] and found through an
+// open-addressing table of (32-bit hash tag, entry number). Its masks form a
+// linked list of nodes [next node, mask words...] in `masks_`.
 class ConfigCache {
  public:
-  explicit ConfigCache(size_t words) : words_(words), stride_(words + 3) {
+  ConfigCache(size_t words, size_t mask_words)
+      : words_(words), stride_(words + 3), mask_words_(mask_words) {
     slots_.assign(64, 0);
   }
 
   // Adds the configuration; false when it, or one dominating it, is there.
-  bool Insert(const uint64_t* bits, uint64_t mask, uint64_t state,
+  bool Insert(const uint64_t* bits, const uint64_t* mask, uint64_t state,
               uint64_t hash) {
     if ((keys_ + 1) * 2 > slots_.size()) Grow();
     const size_t table_mask = slots_.size() - 1;
@@ -50,8 +52,8 @@ class ConfigCache {
           std::memcmp(entry + 3, bits, words_ * sizeof(uint64_t)) != 0) {
         continue;
       }
-      for (uint64_t m = entry[2]; m != 0; m = masks_[m - 1].next) {
-        if ((masks_[m - 1].mask & ~mask) == 0) return false;
+      for (uint64_t m = entry[2]; m != 0; m = masks_[m - 1]) {
+        if (Subset(&masks_[m], mask)) return false;
       }
       entry[2] = AddMask(mask, entry[2]);
       return true;
@@ -62,25 +64,32 @@ class ConfigCache {
     arena_.push_back(AddMask(mask, 0));
     arena_.insert(arena_.end(), bits, bits + words_);
     ++keys_;
+    ++masks_count_;
     return true;
   }
 
-  uint64_t entries() const { return masks_.size(); }
+  uint64_t entries() const { return masks_count_; }
 
   uint64_t bytes() const {
-    return (arena_.capacity() + slots_.size()) * sizeof(uint64_t) +
-           masks_.capacity() * sizeof(MaskNode);
+    return (arena_.capacity() + slots_.size() + masks_.capacity()) *
+           sizeof(uint64_t);
   }
 
  private:
-  struct MaskNode {
-    uint64_t mask;
-    uint64_t next;  // 1 + index of the next node; 0 ends the list
-  };
+  bool Subset(const uint64_t* a, const uint64_t* b) const {
+    for (size_t w = 0; w < mask_words_; ++w) {
+      if ((a[w] & ~b[w]) != 0) return false;
+    }
+    return true;
+  }
 
-  uint64_t AddMask(uint64_t mask, uint64_t next) {
-    masks_.push_back({mask, next});
-    return masks_.size();
+  // Appends a node; returns 1 + the index of its first word (0 ends lists).
+  uint64_t AddMask(const uint64_t* mask, uint64_t next) {
+    masks_.push_back(next);
+    const uint64_t node = masks_.size();
+    masks_.insert(masks_.end(), mask, mask + mask_words_);
+    if (next != 0) ++masks_count_;
+    return node;
   }
 
   uint64_t* Entry(uint64_t e) { return &arena_[e * stride_]; }
@@ -99,10 +108,12 @@ class ConfigCache {
 
   size_t words_;
   size_t stride_;
-  uint64_t keys_ = 0;  // distinct (completed set, state) entries
+  size_t mask_words_;
+  uint64_t keys_ = 0;         // distinct (completed set, state) entries
+  uint64_t masks_count_ = 0;  // configurations stored
   std::vector<uint64_t> arena_;
   std::vector<uint64_t> slots_;
-  std::vector<MaskNode> masks_;
+  std::vector<uint64_t> masks_;
 };
 
 // The history's events as a doubly linked list that linearized ops are lifted
@@ -203,21 +214,24 @@ class LinearizationSearch::Impl {
     for (int i = 1; i < n; ++i) EKV_CHECK_LE(ops[i - 1].call, ops[i].call);
     int open_ended = 0;
     for (const SearchOp& op : ops) open_ended += op.open_ended ? 1 : 0;
-    // Open-ended ops go in the subsumption mask when they fit in it.
-    const bool masked = open_ended <= 64;
     int key_bits = 0, mask_bits = 0;
     slot_.resize(n);
     zobrist_.resize(n);
     uint64_t seed = 0x5eed;
     for (int i = 0; i < n; ++i) {
-      slot_[i] = masked && ops[i].open_ended ? -1 - mask_bits++ : key_bits++;
+      slot_[i] = ops[i].open_ended ? -1 - mask_bits++ : key_bits++;
       zobrist_[i] = Mix(seed += 0x9e3779b97f4a7c15ULL);
     }
     bits_.assign((n + 63) / 64 + 1, 0);
     key_.assign(std::max((key_bits + 63) / 64, 1), 0);
-    cache_ = std::make_unique<ConfigCache>(key_.size());
+    mask_.assign(std::max((mask_bits + 63) / 64, 1), 0);
+    cache_ = std::make_unique<ConfigCache>(key_.size(), mask_.size());
     read_only_.resize(n);
-    for (int i = 0; i < n; ++i) read_only_[i] = spec.ReadOnly(i);
+    unobservable_.resize(n);
+    for (int i = 0; i < n; ++i) {
+      read_only_[i] = spec.ReadOnly(i);
+      unobservable_[i] = ops[i].open_ended && spec.Unobservable(i);
+    }
     // Each open-ended op's previous interchangeable op, in call order.
     prev_same_.assign(n, -1);
     std::map<uint64_t, int> last_of_effect;
@@ -253,7 +267,7 @@ class LinearizationSearch::Impl {
     bits_[op / 64] ^= 1ULL << (op % 64);
     const int slot = slot_[op];
     if (slot < 0) {
-      mask_ ^= 1ULL << (-1 - slot);
+      mask_[(-1 - slot) / 64] ^= 1ULL << ((-1 - slot) % 64);
     } else {
       key_[slot / 64] ^= 1ULL << (slot % 64);
       hash_ ^= zobrist_[op];
@@ -296,11 +310,11 @@ class LinearizationSearch::Impl {
     uint64_t next;
     // Read-only ops were all tried by TryReadOnly in this configuration.
     // Of interchangeable open-ended ops, only the earliest unused one is tried;
-    // and one that changes nothing would lead to a configuration this one
-    // dominates.
+    // one that changes nothing would lead to a configuration this one
+    // dominates; one nobody can observe is left for the end.
     const int prev = prev_same_[op];
-    if (!read_only_[op] && (prev < 0 || Linearized(prev)) &&
-        spec_.Step(state_, op, &next) &&
+    if (!read_only_[op] && !unobservable_[op] &&
+        (prev < 0 || Linearized(prev)) && spec_.Step(state_, op, &next) &&
         (next != state_ || !ops_[op].open_ended) && Push(op, next, false)) {
       return;
     }
@@ -333,7 +347,7 @@ class LinearizationSearch::Impl {
   // Linearizes `op` unless the configuration it leads to was explored.
   bool Push(int op, uint64_t next, bool forced) {
     Toggle(op);
-    if (!cache_->Insert(key_.data(), mask_, next, hash_ ^ Mix(next))) {
+    if (!cache_->Insert(key_.data(), mask_.data(), next, hash_ ^ Mix(next))) {
       Toggle(op);
       return false;
     }
@@ -388,11 +402,12 @@ class LinearizationSearch::Impl {
   EventList list_;
   std::vector<uint64_t> bits_;  // every linearized op
   std::vector<int> slot_;       // op -> key bit, or -1 - its mask bit
-  std::vector<uint64_t> key_;   // linearized ops with key bits
-  uint64_t mask_ = 0;           // linearized ops with mask bits
+  std::vector<uint64_t> key_;   // linearized completed ops
+  std::vector<uint64_t> mask_;  // linearized open-ended ops
   std::vector<uint64_t> zobrist_;
   std::vector<bool> read_only_;
-  std::vector<int> prev_same_;  // see SequentialSpec::EffectId
+  std::vector<bool> unobservable_;  // see SequentialSpec::Unobservable
+  std::vector<int> prev_same_;      // see SequentialSpec::EffectId
   std::unique_ptr<ConfigCache> cache_;
   std::vector<Frame> stack_;
   LongestPrefix longest_;
