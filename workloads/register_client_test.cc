@@ -2,7 +2,6 @@
 // simulator, against one in-memory node whose "Raft group" commits every
 // proposal at once (no replication: that is tests/kv_cluster_sim_test.cc).
 // Checks the client's bookkeeping under message loss, duplication and delay.
-#include "workloads/register_check.h"
 #include "workloads/register_client.h"
 
 #include <map>
@@ -14,6 +13,7 @@
 #include "engine/node/kv_service.h"
 #include "gtest/gtest.h"
 #include "sim/world.h"
+#include "workloads/register_check.h"
 
 namespace ekv::workloads {
 namespace {

@@ -121,7 +121,9 @@ void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
     case kvpb::ClientRequest::OP_NOT_SET:
       break;
   }
-  reply(ResponseFor(request, InvalidRequestError("request without an op")));
+  // No op this node knows: empty, or a kind from a newer client.
+  reply(ResponseFor(request,
+                    NotImplementedError("request kind unknown to this node")));
 }
 
 void KvService::ReadBarrier(const kvpb::ClientRequest& request,

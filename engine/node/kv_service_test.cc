@@ -145,6 +145,11 @@ TEST_F(KvServiceTest, ScansSkipTransactionKeysInBothDirections) {
   EXPECT_EQ(reverse.pairs(2).key(), "!z");
 }
 
+TEST_F(KvServiceTest, AnUnknownRequestKindIsNotImplemented) {
+  EXPECT_EQ(Call(kvpb::ClientRequest()).error_kind(),
+            static_cast<uint32_t>(ErrorKind::kNotImplemented));
+}
+
 TEST_F(KvServiceTest, ReservedKeysAndFutureReadTimestampsAreRefused) {
   EXPECT_EQ(Put("!txn|x", "v").error_kind(),
             static_cast<uint32_t>(ErrorKind::kInvalidRequest));
