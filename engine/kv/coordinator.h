@@ -57,6 +57,8 @@ struct CoordinatorOptions {
   // Defects the simulator may switch on (engine/base/planted_bugs.h): here
   // kHlcWithoutCeilingWait and kCompactionBelowPinnedRead.
   const PlantedBugs* bugs = nullptr;
+  // Coverage probes (engine/base/probes.h); nullptr counts nothing.
+  ProbeCounters* probes = nullptr;
 };
 
 struct DispatchResult {
