@@ -109,6 +109,7 @@ class Coordinator {
   void VerifyLeader(ReadCallback done);
 
   bool IsLeader() const { return raft_->IsLeader(); }
+  uint64_t Term() const { return raft_->Term(); }
   // Leads, is ready, and is not handing leadership over.
   bool IsLeaderAcceptingWrites() const;
   int64_t RaftLeader() const { return raft_->LeaderHint(); }
