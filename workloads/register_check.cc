@@ -72,10 +72,11 @@ absl::StatusOr<RegisterCheck> CheckRegisterHistory(
       checkers::CheckLinearizability(*checker_history, *model, options);
   if (!result.ok()) return result.status();
   RegisterCheck check;
-  check.text = checkers::ReportToText(
-      checkers::LinearizabilityReport(*checker_history, *model, *result),
-      /*explain=*/true);
+  check.report =
+      checkers::LinearizabilityReport(*checker_history, *model, *result);
+  check.text = checkers::ReportToText(check.report, /*explain=*/true);
   check.result = std::move(*result);
+  check.history = std::move(*checker_history);
   return check;
 }
 

@@ -17,6 +17,8 @@ absl::StatusOr<checkers::History> ToCheckerHistory(
 
 struct RegisterCheck {
   checkers::LinearizabilityResult result;
+  checkers::History history;  // the history as the checkers saw it
+  checkers::Report report;
   std::string text;  // the report, with explanations when not valid
 };
 

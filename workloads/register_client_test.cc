@@ -8,48 +8,15 @@
 #include <memory>
 #include <set>
 
-#include "engine/kv/testing/fake_raft.h"
-#include "engine/node/client_wire.h"
-#include "engine/node/kv_service.h"
 #include "gtest/gtest.h"
 #include "sim/world.h"
 #include "workloads/register_check.h"
+#include "workloads/testing/instant_node.h"
 
 namespace ekv::workloads {
 namespace {
 
-class InstantNode final : public Process {
- public:
-  explicit InstantNode(const Env& env)
-      : env_(env),
-        group_(kv::CoordinatorOptions(), env.clock),
-        service_(&group_.coordinator, &group_.store, &group_.tracker, {}) {}
-
-  void Start() override {
-    group_.Lead(1);
-    group_.raft.lease = true;
-    Tick();
-  }
-  void OnMessage(EndpointId from, std::string payload) override {
-    const auto request = node::DecodeClientRequest(payload);
-    if (!request.has_value()) return;
-    service_.Handle(*request, [this, from](kvpb::ClientResponse response) {
-      env_.transport->Send(from, node::EncodeClientResponse(response));
-    });
-    group_.CommitAll();
-  }
-
- private:
-  void Tick() {
-    group_.coordinator.OnTick();
-    group_.CommitAll();
-    env_.timers->StartTimer(100 * kNanosPerMilli, [this] { Tick(); });
-  }
-
-  Env env_;
-  kv::testing::FakeGroup group_;
-  node::KvService service_;
-};
+using workloads::testing::InstantNode;
 
 TEST(RegisterClient,
      CompletesEveryOperationAgainstOneNodeUnderLossAndDuplication) {
