@@ -20,8 +20,6 @@ namespace {
 constexpr int64_t kTickNs = 10'000'000;
 constexpr int64_t kQuiesceStepNs = 10'000'000;
 constexpr int kQuiesceStepsMax = 500;
-// Clients stop invoking this long before the end, so operations can finish.
-constexpr int64_t kClientDrainNs = 1'000'000'000;
 
 node::KvNodeOptions NodeOptions(const SimOptions& sim,
                                 const std::vector<EndpointId>& members) {
@@ -205,8 +203,10 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
   context.nodes = members;
   context.now_ns = [&world] { return world.now_ns(); };
   context.seed = seed;
+  // Clients stop invoking a little before the end (a quarter of the healed
+  // tail), so their last operations can finish.
   context.run_ns_max =
-      std::max<int64_t>(0, options.duration_ns - kClientDrainNs);
+      std::max<int64_t>(1, options.duration_ns - options.liveness_phase_ns / 4);
   context.client_ops_max = options.client_ops_max;
   context.check_steps_max = config.check_steps_max;
   auto made = workloads::MakeWorkloads(
