@@ -109,7 +109,10 @@ class Raft {
 
   // Whether this leader holds a valid lease now: reads may be served at the
   // commit index without a quorum round trip.
-  bool LeaseValid() const;
+  bool LeaseValid() const { return LeaseValidAfter(0); }
+  // Whether it would still hold one after `ticks` more ticks (a driver that
+  // has ticks due but not yet delivered asks this; so do checkers).
+  bool LeaseValidAfter(int64_t ticks) const;
   // Whether the leader has committed an entry of its own term (before that
   // its commit index may lag the group's).
   bool CommittedInCurrentTerm() const;

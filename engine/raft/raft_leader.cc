@@ -249,8 +249,13 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   m.set_log_term(*prev_term);
   m.set_commit(log_.committed());
   if (has_entries) {
-    const absl::Status status = log_.AppendEntriesTo(
-        pr.next(), config_.max_append_bytes_per_msg, m.mutable_entries());
+    // BUGGIFY: one entry per message, many messages in flight.
+    const uint64_t max_bytes =
+        EKV_BUGGIFY_AT(config_.buggify, "raft/append/one_entry_per_message")
+            ? 1
+            : config_.max_append_bytes_per_msg;
+    const absl::Status status =
+        log_.AppendEntriesTo(pr.next(), max_bytes, m.mutable_entries());
     if (!status.ok()) {
       if (IsCompactedIndex(status)) SendSnapshot(to, pr);
       return false;
@@ -413,11 +418,12 @@ void Raft::ServeRead(uint64_t request_id) {
   UpdateQuorumAck();
 }
 
-bool Raft::LeaseValid() const {
+bool Raft::LeaseValidAfter(int64_t ticks) const {
+  const int64_t now = tick_count_ + ticks;
   if (EKV_PLANTED_BUG(config_.bugs, kLeaseAfterStepDown)) {
     // The defect: the lease outlives leadership (Reset keeps the anchor).
     return config_.leader_lease && lease_anchor_tick_.has_value() &&
-           tick_count_ - *lease_anchor_tick_ < config_.lease_ticks();
+           now - *lease_anchor_tick_ < config_.lease_ticks();
   }
   if (!config_.leader_lease || role_ != Role::kLeader || lease_forbidden_ ||
       !lease_anchor_tick_.has_value() || !CommittedInCurrentTerm()) {
@@ -426,7 +432,7 @@ bool Raft::LeaseValid() const {
   const int lease_ticks = EKV_PLANTED_BUG(config_.bugs, kLeaseTooLong)
                               ? config_.election_timeout_ticks
                               : config_.lease_ticks();
-  return tick_count_ - *lease_anchor_tick_ < lease_ticks;
+  return now - *lease_anchor_tick_ < lease_ticks;
 }
 
 // ----------------------------------------------------- leadership transfer --

@@ -109,6 +109,8 @@ struct ReplicaConfig {
   int64_t tick_interval_ns = 10'000'000;
   // After a pause, at most this many missed ticks are delivered (the rest
   // are skipped; any more would change nothing a timeout has not already).
+  // At least 2 * raft.election_timeout_ticks, so that a lease and every
+  // election timer run out across any pause.
   int max_catch_up_ticks = 100;
   // A snapshot is taken when this many entries were applied since the last.
   uint64_t snapshot_interval_entries = 10'000;
@@ -186,6 +188,9 @@ class Replica {
   absl::Status LeaseRead(ReadCallback done);
   // Whether this member is leader with a valid lease right now.
   bool LeaseValid();
+  // What LeaseValid() would answer at this member's monotonic time
+  // `mono_ns`, computed without delivering any tick (for checkers).
+  bool LeaseValidAt(int64_t mono_ns) const;
   // `done` runs once the state machine has applied `index` (OK), or when
   // the Replica fails (its error).
   void WaitForApplied(uint64_t index, std::function<void(absl::Status)> done);
