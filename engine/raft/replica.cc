@@ -100,6 +100,9 @@ absl::Status Replica::Recover() {
     const uint64_t snapshot_index = recovered.snapshot.metadata().index();
     if (snapshot_index > 0) {
       EKV_RETURN_IF_ERROR(state_machine_->Restore(recovered.snapshot.data()));
+      if (observer_ != nullptr) {
+        observer_->OnRestored(self_, recovered.snapshot.metadata());
+      }
       storage_->ApplySnapshot(recovered.snapshot);
     }
     storage_->Append(recovered.entries);
@@ -207,7 +210,7 @@ void Replica::Drive() {
 }
 
 bool Replica::Persist(Ready& rd) {
-  if (EKV_PLANTED_BUG(env_.bugs, kWalAckBeforeSync)) {
+  if (EKV_PLANTED_BUG(config_.raft.bugs, kWalAckBeforeSync)) {
     SendMessages(rd.messages);  // the defect: acknowledged before durable
   }
   const raftpb::HardState hard_state =

@@ -30,7 +30,10 @@
 // state machine's result when that entry was applied; kNotLeader when a
 // different entry was applied at that index (the proposal is certainly
 // lost); kTimeout ("outcome unknown") when a snapshot covered the index
-// before it was applied here; the Replica's error when it fails. Callbacks
+// before it was applied here; the Replica's error when it fails. Until the
+// log reaches that index the outcome is unknown (a leader that lost office
+// may never see the index filled if nothing more is proposed), so callers
+// bound their wait with a timeout of their own, as clients do. Callbacks
 // run in an event of their own (a zero-delay timer), never inside a call to
 // the Replica, so they may call it freely.
 //
