@@ -58,6 +58,30 @@ absl::StatusOr<std::vector<mvcc::KvPair>> UserScan(const mvcc::Store& store,
   return out;
 }
 
+bool KnownTxnOp(int kind) {
+  switch (kind) {
+    case kvpb::TxnOp::READ:
+    case kvpb::TxnOp::PUT:
+    case kvpb::TxnOp::DELETE:
+    case kvpb::TxnOp::APPEND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The elem of a txn's PUT, DELETE or APPEND (checked by KnownTxnOp).
+kv::Elem WriteElem(const kvpb::TxnOp& op) {
+  switch (op.kind()) {
+    case kvpb::TxnOp::PUT:
+      return kv::Elem{kv::ElemOp::kPut, op.key(), op.value(), 0, ""};
+    case kvpb::TxnOp::APPEND:
+      return kv::Elem{kv::ElemOp::kAppend, op.key(), op.value(), 0, ""};
+    default:
+      return kv::Elem{kv::ElemOp::kDelete, op.key(), "", 0, ""};
+  }
+}
+
 }  // namespace
 
 kvpb::ClientResponse ResponseFor(const kvpb::ClientRequest& request,
@@ -240,6 +264,12 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
     if (absl::Status s = CheckUserKey(op.key()); !s.ok()) {
       return reply(ResponseFor(request, s));
     }
+    if (!KnownTxnOp(op.kind())) {
+      // A kind from a newer client: never guess what it meant.
+      return reply(ResponseFor(
+          request, NotImplementedError(absl::StrCat("txn op kind ", op.kind(),
+                                                    " unknown to this node"))));
+    }
   }
   ReadBarrier(
       request, txn.start_ts(), std::move(reply),
@@ -265,10 +295,7 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
             if (value->has_value()) read->set_value(**value);
             group.read_keys.push_back(op.key());
           } else {
-            group.elems.push_back(
-                op.kind() == kvpb::TxnOp::PUT
-                    ? kv::Elem{kv::ElemOp::kPut, op.key(), op.value(), 0, ""}
-                    : kv::Elem{kv::ElemOp::kDelete, op.key(), "", 0, ""});
+            group.elems.push_back(WriteElem(op));
           }
         }
         if (group.elems.empty()) return reply(std::move(response));
