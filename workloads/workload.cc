@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workloads/list_append_workload.h"
 #include "workloads/register_workload.h"
 #include "workloads/workload_support.h"
 
@@ -13,6 +14,7 @@ namespace {
 
 // Each kind keeps to its own keys, so a mixed run's histories are independent.
 constexpr absl::string_view kRegisterPrefix = "register:";
+constexpr absl::string_view kListAppendPrefix = "list-append:";
 
 std::unique_ptr<Workload> MakeOne(absl::string_view kind, int clients,
                                   const WorkloadContext& context,
@@ -22,13 +24,20 @@ std::unique_ptr<Workload> MakeOne(absl::string_view kind, int clients,
     return std::make_unique<RegisterWorkload>(clients, context,
                                               std::move(slot));
   }
+  if (kind == "list-append") {
+    slot.key_prefix = std::string(kListAppendPrefix);
+    return std::make_unique<ListAppendWorkload>(
+        clients, context, std::move(slot),
+        ListAppendOptionsForSeed(context.seed));
+  }
   return nullptr;
 }
 
 }  // namespace
 
 const std::vector<std::string>& WorkloadNames() {
-  static const auto* const kNames = new std::vector<std::string>{"register"};
+  static const auto* const kNames =
+      new std::vector<std::string>{"register", "list-append"};
   return *kNames;
 }
 
