@@ -9,10 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/base/status.h"
+#include "sim/kv_run.h"
 #include "sim/shrink_command.h"
 #include "sim/sweep_command.h"
 #include "sim/toy_run.h"
 #include "sim/trace.h"
+#include "workloads/workload.h"
 
 namespace ekv::sim {
 namespace {
@@ -78,7 +80,7 @@ absl::Status ApplyFlag(RunArgs& args, const std::string& name,
     }
     args.cluster = value == "kv" ? ClusterKind::kKv : ClusterKind::kToy;
   } else if (name == "workload") {
-    const auto& names = WorkloadNames();
+    const auto& names = workloads::WorkloadNames();
     if (std::find(names.begin(), names.end(), value) == names.end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--workload '", value, "': expected one of ",
@@ -232,12 +234,6 @@ void SetReplayOutputs(RunArgs& args) {
 
 }  // namespace
 
-const std::vector<std::string>& WorkloadNames() {
-  static const auto* const kNames =
-      new std::vector<std::string>{"register", "bank", "list-append", "mixed"};
-  return *kNames;
-}
-
 std::string WorkloadOf(const RunArgs& args) {
   if (!args.workload.empty()) return args.workload;
   for (size_t i = 0; i < kPlantedBugCount; ++i) {
@@ -249,7 +245,15 @@ std::string WorkloadOf(const RunArgs& args) {
 
 RunReport RunCluster(const RunArgs& args, const SimOptions& options,
                      std::FILE* trace_log) {
-  return RunToyCluster(args.seed, options, trace_log);
+  if (args.cluster == ClusterKind::kToy) {
+    return RunToyCluster(args.seed, options, trace_log);
+  }
+  KvRunConfig config;
+  config.workload = WorkloadOf(args);
+  config.bugs = args.bugs;
+  config.history_path = args.history_path;
+  config.html_path = args.html_path;
+  return RunKvCluster(args.seed, options, config, trace_log);
 }
 
 std::string RunFlagsText(const RunArgs& args) {

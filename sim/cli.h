@@ -36,7 +36,7 @@ enum class ClusterKind { kToy, kKv };
 
 struct RunArgs {
   uint64_t seed = 1;
-  ClusterKind cluster = ClusterKind::kToy;
+  ClusterKind cluster = ClusterKind::kKv;
   // register | bank | list-append | mixed; empty: the bug's workload, or mixed.
   std::string workload;
   PlantedBugs bugs;  // --bug NAME (repeatable): defects switched on for the run
@@ -55,9 +55,6 @@ struct RunArgs {
 
 // Parses the arguments after "run".
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& args);
-
-// The workloads a KV run can drive.
-const std::vector<std::string>& WorkloadNames();
 
 // The workload a run drives: --workload, else the first planted bug's, else
 // "mixed".

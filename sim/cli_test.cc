@@ -77,8 +77,8 @@ TEST(Cli, AWrongFlagExitsWithTwoAndSaysWhy) {
 
 TEST(Cli, RunPrintsOptionsSummaryChecksAndTheTraceHash) {
   Output output;
-  EXPECT_EQ(SimMain({"run", "--seed", "9", "--duration", "2s",
-                     "--liveness_phase", "1s", "--self_check"},
+  EXPECT_EQ(SimMain({"run", "--cluster", "toy", "--seed", "9", "--duration",
+                     "2s", "--liveness_phase", "1s", "--self_check"},
                     output.out, output.err),
             kExitOk);
   const std::string text = Output::Read(output.out);
@@ -93,11 +93,46 @@ TEST(Cli, RunPrintsOptionsSummaryChecksAndTheTraceHash) {
 
 TEST(Cli, ABeyondTheModelRunSaysSo) {
   Output output;
-  SimMain({"run", "--seed", "2", "--duration", "1s", "--liveness_phase", "0",
-           "--clock_beyond_bound", "true"},
+  SimMain({"run", "--cluster", "toy", "--seed", "2", "--duration", "1s",
+           "--liveness_phase", "0", "--clock_beyond_bound", "true"},
           output.out, output.err);
   EXPECT_TRUE(absl::StrContains(Output::Read(output.out),
                                 "fault model: BEYOND (clock errors"));
+}
+
+TEST(Cli, AKvRunChecksTheEngineAndItsWorkload) {
+  Output output;
+  EXPECT_EQ(SimMain({"run", "--seed", "4", "--workload", "register",
+                     "--duration", "3s", "--self_check"},
+                    output.out, output.err),
+            kExitOk)
+      << Output::Read(output.out) << Output::Read(output.err);
+  const std::string text = Output::Read(output.out);
+  EXPECT_TRUE(absl::StrContains(text, "cluster: kv, workload register"));
+  EXPECT_TRUE(absl::StrContains(text, "check linearizable: ok"));
+  EXPECT_TRUE(absl::StrContains(text, "check replicas_converge: ok"));
+  EXPECT_TRUE(absl::StrContains(text, "determinism self-check: ok"));
+}
+
+TEST(Cli, FlagsOfTheKvRunAreCheckedUpFront) {
+  Output output;
+  EXPECT_EQ(SimMain({"run", "--workload", "nosuch"}, output.out, output.err),
+            kExitUsage);
+  EXPECT_EQ(SimMain({"run", "--bug", "nosuch"}, output.out, output.err),
+            kExitUsage);
+  EXPECT_EQ(SimMain({"run", "--cluster", "big"}, output.out, output.err),
+            kExitUsage);
+  EXPECT_EQ(SimMain({"replay", "--expect_hash", "xyz"}, output.out, output.err),
+            kExitUsage);
+  EXPECT_TRUE(absl::StrContains(Output::Read(output.err), "ekv-sim bugs"));
+}
+
+TEST(Cli, ABugChoosesItsWorkloadUnlessOneIsGiven) {
+  RunArgs args = *ParseRunArgs({"--bug", "retry-applied-twice"});
+  EXPECT_EQ(WorkloadOf(args), "list-append");
+  args = *ParseRunArgs({"--bug", "retry-applied-twice", "--workload", "register"});
+  EXPECT_EQ(WorkloadOf(args), "register");
+  EXPECT_EQ(WorkloadOf(*ParseRunArgs({})), "mixed");
 }
 
 }  // namespace

@@ -179,6 +179,11 @@ absl::Status ValidateOptions(const SimOptions& o) {
     return fail("nemesis interval and fault length must be positive");
   if (o.nemesis_faults_max < 0) return fail("nemesis_faults_max must be >= 0");
   if (o.client_ops_max < 0) return fail("client_ops_max must be >= 0");
+  if (o.kv_snapshot_interval_entries < 2)
+    return fail("kv_snapshot_interval_entries must be >= 2");
+  if (o.kv_compaction_interval_ns < 1'000'000 ||
+      o.kv_compaction_retention_ns < 1'000'000)
+    return fail("kv compaction interval and retention must be >= 1ms");
   const std::pair<absl::string_view, double> rates[] = {
       {"net_loss_rate", o.net_loss_rate},
       {"net_duplicate_rate", o.net_duplicate_rate},

@@ -78,6 +78,13 @@ struct SimOptions {
   double buggify_site_rate = 0;  // a site is on for the run with this chance
   double buggify_fire_rate = 0;  // an enabled site fires with this chance
 
+  // The KV engine's configuration in a KV run (sim/kv_run.h), varied per seed
+  // like the faults, so sweeps cover more of the engine's modes.
+  bool kv_lease_reads = true;                  // else ReadIndex only
+  int64_t kv_snapshot_interval_entries = 200;  // log entries between snapshots
+  int64_t kv_compaction_interval_ns = 1'000'000'000;
+  int64_t kv_compaction_retention_ns = 3'000'000'000;  // MVCC history kept
+
   NetworkOptions network() const;
   DiskOptions disk() const;
   int64_t faults_end_ns() const { return duration_ns - liveness_phase_ns; }
@@ -129,6 +136,10 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("nemesis_disk_full", o.nemesis_disk_full);
   v("buggify_site_rate", o.buggify_site_rate);
   v("buggify_fire_rate", o.buggify_fire_rate);
+  v("kv_lease_reads", o.kv_lease_reads);
+  v("kv_snapshot_interval_entries", o.kv_snapshot_interval_entries);
+  v("kv_compaction_interval_ns", o.kv_compaction_interval_ns);
+  v("kv_compaction_retention_ns", o.kv_compaction_retention_ns);
 }
 
 // Checks bounds and consistency (rates in [0, 1], nodes >= 1, ...).

@@ -88,6 +88,10 @@ std::vector<std::string> ReportLines(const RunReport& r) {
   }
   lines.push_back(absl::StrCat(
       "probes hit: ", probes.empty() ? "none" : absl::StrJoin(probes, ", ")));
+  for (const std::string& note : r.notes) lines.push_back(note);
+  if (r.client_ops > 0) {
+    lines.push_back(absl::StrCat("client operations: ", r.client_ops));
+  }
   for (const CheckResult& check : r.checks) {
     lines.push_back(absl::StrCat(
         "check ", check.name, ": ",

@@ -41,8 +41,10 @@ struct RunReport {
   uint64_t disk_lost_writes = 0;
   uint64_t buggify_fired = 0;
   ProbeCounters probes;
-  uint64_t client_ops = 0;  // operations the clients recorded in the history //
-                            // the run's coverage probes
+  uint64_t client_ops = 0;
+  std::vector<std::string>
+      notes;  // what the run set up and wrote, for people  // operations the
+              // clients recorded in the history // the run's coverage probes
   bool passed() const;
   uint64_t faults_total() const;
 };

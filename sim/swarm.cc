@@ -76,6 +76,24 @@ absl::StatusOr<FaultSelection> ParseFaultSelection(absl::string_view text) {
   return out;
 }
 
+// The engine's configuration varies per seed too, from a stream of its own,
+// so it does not move the fault draws.
+void DeriveEngineConfig(uint64_t seed, SimOptions& o) {
+  Random random = Random::ForStream(seed, "engine_config");
+  o.kv_lease_reads = !random.OneIn(4);
+  // Sometimes small: snapshots and their installation on lagging followers.
+  o.kv_snapshot_interval_entries = random.OneIn(3)
+                                       ? random.UniformRange(8, 64)
+                                       : random.UniformRange(100, 1000);
+  // Sometimes shorter than an operation can take: pins must then protect
+  // in-flight reads from compaction.
+  o.kv_compaction_retention_ns =
+      random.OneIn(3) ? LogUniformNs(random, 20'000'000, 500'000'000)
+                      : LogUniformNs(random, 1'000'000'000, 5'000'000'000);
+  o.kv_compaction_interval_ns =
+      std::max<int64_t>(10'000'000, o.kv_compaction_retention_ns / 3);
+}
+
 SimOptions DeriveOptions(uint64_t seed, const FaultSelection& faults,
                          const SimOptions& base) {
   Random random = Random::ForStream(seed, "swarm");
@@ -141,6 +159,7 @@ SimOptions DeriveOptions(uint64_t seed, const FaultSelection& faults,
   o.nemesis_clock_jump = on["clock_jump"];
   o.buggify_site_rate = on["buggify"] ? site_rate : 0;
   o.buggify_fire_rate = on["buggify"] ? fire_rate : 0;
+  DeriveEngineConfig(seed, o);
   o.nemesis_interval_ns_mean = interval;
   o.nemesis_fault_ns_max = fault_max;
   return o;

@@ -27,14 +27,14 @@ using sweep::Verdict;
 
 constexpr char kSweepUsage[] =
     "usage: ekv-sim sweep --seeds A..B [--jobs N] [--shard K/N] [--out FILE]\n"
-    "                     [--check_determinism] [--seed_timeout 600s] [RUN "
-    "FLAGS]\n"
+    "         [--check_determinism] [--stop_on_failure] [--seed_timeout 600s]\n"
+    "         [RUN FLAGS]\n"
     "Runs every seed of A..B (or of shard K of N: seeds A+K, A+K+N, ...) in N\n"
-    "worker processes, with the flags of 'ekv-sim run'. Prints progress, "
-    "every\n"
-    "failure with its replay command, and a summary; --out writes a JSON line\n"
-    "per seed. Exit codes: 0 all passed, 1 a seed failed, 2 bad command "
-    "line.\n";
+    "worker processes, with the flags of 'ekv-sim run'. Prints progress,\n"
+    "every failure with its replay command, and a summary; --out writes a\n"
+    "JSON line per seed. --stop_on_failure stops at the lowest failing seed\n"
+    "(every lower seed still runs). Exit codes: 0 all passed, 1 a seed\n"
+    "failed, 2 bad command line.\n";
 
 struct SweepArgs {
   sweep::SeedRange seeds;
@@ -43,6 +43,7 @@ struct SweepArgs {
   int jobs = 0;
   std::string out_path;
   bool check_determinism = false;
+  bool stop_on_failure = false;
   int64_t seed_timeout_ns = 600 * kNanosPerSecond;
   std::vector<std::string> run_flags;
 };
@@ -74,6 +75,8 @@ absl::StatusOr<SweepArgs> ParseSweepArgs(const std::vector<std::string>& argv) {
     };
     if (name == "--check_determinism" || name == "--check-determinism") {
       args.check_determinism = true;
+    } else if (name == "--stop_on_failure") {
+      args.stop_on_failure = true;
     } else if (name == "--seeds") {
       EKV_ASSIGN_OR_RETURN(const std::string text, take_value());
       EKV_ASSIGN_OR_RETURN(args.seeds, sweep::ParseSeedRange(text));
@@ -241,58 +244,68 @@ int SweepMain(const std::vector<std::string>& argv, std::FILE* out,
   sweep::SweepSummary summary;
   const auto start = std::chrono::steady_clock::now();
   uint64_t done = 0;
+  uint64_t lowest_failed_seed = UINT64_MAX;
   const absl::Status ran =
       sweep::WorkerPool(pool_options)
-          .Run(tasks, [&](size_t index, const sweep::TaskOutcome& outcome) {
-            SeedResult result;
-            if (outcome.kind == sweep::TaskOutcome::Kind::kDone) {
-              absl::StatusOr<SeedResult> parsed = sweep::ParseSeedResult(
-                  outcome.line, absl::StrCat("worker, seed ", seeds[index]));
-              if (parsed.ok()) {
-                result = *std::move(parsed);
-              } else {
-                result.verdict = Verdict::kCrashed;
-                result.how = std::string(parsed.status().message());
-              }
-            } else {
-              result.verdict =
-                  outcome.kind == sweep::TaskOutcome::Kind::kTimedOut
-                      ? Verdict::kTimedOut
-                      : Verdict::kCrashed;
-              result.how = outcome.how;
-              result.stderr_tail = outcome.stderr_tail;
-            }
-            result.seed = seeds[index];
-            result.replay = ReplayCommand(seeds[index], *run_args);
-            if (!result.trace_hash.empty()) {
-              absl::StrAppend(&result.replay, " --expect_hash ",
-                              result.trace_hash);
-            }
-            summary.Add(result);
-            ++done;
-            if (results != nullptr) {
-              std::fprintf(results, "%s\n", ToJsonLine(result).c_str());
-              std::fflush(results);
-            }
-            if (!result.ok()) {
-              if (is_terminal) std::fprintf(err, "\r\x1b[K");
-              std::fprintf(
-                  err, "FAIL seed %llu: %s\n  replay: %s\n",
-                  static_cast<unsigned long long>(result.seed),
-                  result.verdict == Verdict::kFailed
-                      ? absl::StrJoin(result.failed_checks, ", ").c_str()
-                      : absl::StrCat(VerdictName(result.verdict), ": ",
-                                     result.how)
-                            .c_str(),
-                  result.replay.c_str());
-              if (!result.stderr_tail.empty()) {
-                std::fprintf(err, "  last words: %s\n",
-                             result.stderr_tail.c_str());
-              }
-            }
-            progress.Update(
-                {done, seeds.size(), summary.failures(), SecondsSince(start)});
-          });
+          .Run(
+              tasks,
+              [&](size_t index, const sweep::TaskOutcome& outcome) {
+                SeedResult result;
+                if (outcome.kind == sweep::TaskOutcome::Kind::kDone) {
+                  absl::StatusOr<SeedResult> parsed = sweep::ParseSeedResult(
+                      outcome.line,
+                      absl::StrCat("worker, seed ", seeds[index]));
+                  if (parsed.ok()) {
+                    result = *std::move(parsed);
+                  } else {
+                    result.verdict = Verdict::kCrashed;
+                    result.how = std::string(parsed.status().message());
+                  }
+                } else {
+                  result.verdict =
+                      outcome.kind == sweep::TaskOutcome::Kind::kTimedOut
+                          ? Verdict::kTimedOut
+                          : Verdict::kCrashed;
+                  result.how = outcome.how;
+                  result.stderr_tail = outcome.stderr_tail;
+                }
+                result.seed = seeds[index];
+                result.replay = ReplayCommand(seeds[index], *run_args);
+                if (!result.trace_hash.empty()) {
+                  absl::StrAppend(&result.replay, " --expect_hash ",
+                                  result.trace_hash);
+                }
+                summary.Add(result);
+                ++done;
+                if (results != nullptr) {
+                  std::fprintf(results, "%s\n", ToJsonLine(result).c_str());
+                  std::fflush(results);
+                }
+                if (!result.ok()) {
+                  lowest_failed_seed =
+                      std::min(lowest_failed_seed, result.seed);
+                  if (is_terminal) std::fprintf(err, "\r\x1b[K");
+                  std::fprintf(
+                      err, "FAIL seed %llu: %s\n  replay: %s\n",
+                      static_cast<unsigned long long>(result.seed),
+                      result.verdict == Verdict::kFailed
+                          ? absl::StrJoin(result.failed_checks, ", ").c_str()
+                          : absl::StrCat(VerdictName(result.verdict), ": ",
+                                         result.how)
+                                .c_str(),
+                      result.replay.c_str());
+                  if (!result.stderr_tail.empty()) {
+                    std::fprintf(err, "  last words: %s\n",
+                                 result.stderr_tail.c_str());
+                  }
+                }
+                progress.Update({done, seeds.size(), summary.failures(),
+                                 SecondsSince(start)});
+              },
+              [&](size_t index) {
+                return !args->stop_on_failure ||
+                       seeds[index] < lowest_failed_seed;
+              });
   const double wall_s = SecondsSince(start);
   progress.Finish({done, seeds.size(), summary.failures(), wall_s});
   if (results != nullptr) std::fclose(results);
@@ -306,6 +319,14 @@ int SweepMain(const std::vector<std::string>& argv, std::FILE* out,
   }
   if (!args->out_path.empty()) {
     std::fprintf(out, "results: %s\n", args->out_path.c_str());
+  }
+  if (args->stop_on_failure && lowest_failed_seed != UINT64_MAX) {
+    std::fprintf(
+        out,
+        "stopped at the first failure: seed %llu (%llu seeds run, every "
+        "lower seed passed)\n",
+        static_cast<unsigned long long>(lowest_failed_seed),
+        static_cast<unsigned long long>(summary.seeds()));
   }
   return summary.failures() == 0 ? kExitOk : kExitCheckFailed;
 }

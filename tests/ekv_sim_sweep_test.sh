@@ -7,10 +7,10 @@ sim="$1"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAILED: $*"; exit 1; }
 
-"$sim" sweep --seeds 10..29 --jobs 2 --duration 3s --out "$work/all.jsonl" >"$work/all.txt" 2>&1 ||
+"$sim" sweep --seeds 10..29 --jobs 2 --duration 3s --workload register --out "$work/all.jsonl" >"$work/all.txt" 2>&1 ||
   fail "the whole sweep failed: $(cat "$work/all.txt")"
 for k in 0 1 2; do
-  "$sim" sweep --seeds 10..29 --shard "$k/3" --jobs 1 --duration 3s \
+  "$sim" sweep --seeds 10..29 --shard "$k/3" --jobs 1 --duration 3s --workload register \
     --out "$work/shard$k.jsonl" >/dev/null 2>&1 || fail "shard $k failed"
 done
 [[ "$(wc -l <"$work/all.jsonl")" == 20 ]] || fail "the sweep wrote $(wc -l <"$work/all.jsonl") lines, not 20"
@@ -19,7 +19,7 @@ cat "$work"/shard*.jsonl | wc -l | grep -qx 20 || fail "the shards do not cover 
 # Seed and hash, sorted: the shards together must equal the whole sweep.
 pairs() { sed -E 's/^\{"seed":([0-9]+),.*"trace_hash":"([0-9a-f]{16})".*$/\1 \2/' "$@" | sort -n; }
 diff <(pairs "$work/all.jsonl") <(pairs "$work"/shard*.jsonl) || fail "shards and the whole sweep disagree"
-grep -qE '"replay":"./ekv sim replay --seed 10 --duration 3s --expect_hash [0-9a-f]{16}"' "$work/all.jsonl" ||
+grep -qE '"replay":"./ekv sim replay --seed 10 --duration 3s --workload register --expect_hash [0-9a-f]{16}"' "$work/all.jsonl" ||
   fail "no replay command for seed 10"
 
 "$sim" merge "$work"/shard*.jsonl >"$work/merge.txt" || fail "merge: $(cat "$work/merge.txt")"

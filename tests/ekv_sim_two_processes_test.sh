@@ -5,7 +5,7 @@
 set -euo pipefail
 sim="$1"
 hash_of() {
-  "$sim" run --seed "$1" --faults all --duration 5s | sed -n 's/^trace hash: //p'
+  "$sim" run --seed "$1" --faults all --duration 5s --workload register | sed -n 's/^trace hash: //p'
 }
 first="$(hash_of 77)"
 second="$(ASLR_NOISE=$RANDOM hash_of 77)"

@@ -20,8 +20,9 @@ struct CompactionOptions {
   // How often the leader considers compacting.
   int64_t interval_ms = 5'000;
   // Versions younger than this stay readable (reads and transactions older
-  // than it fail with kCompacted). Above every request timeout, so an
-  // operation in flight never loses its snapshot.
+  // than it fail with kCompacted). Pins protect operations in flight on the
+  // leader; a retention above the request timeout also spares those caught
+  // by a leader change.
   int64_t retention_window_ms = 60'000;
 };
 

@@ -134,6 +134,7 @@ void Coordinator::ProposeGroup(OperationGroup group, DispatchCallback done) {
     if (!next.ok()) {
       const bool at_ceiling =
           IsErrorKind(next.status(), ErrorKind::kHlcCeilingExpired);
+      if (at_ceiling) EKV_PROBE(options_.probes, kHlcIssueRefused);
       if (!at_ceiling || parked_.size() >= options_.parked_dispatches_max) {
         return done(Failed(next.status()));
       }
@@ -239,6 +240,7 @@ void Coordinator::LeaseRead(ReadCallback done) {
   if (observer_ != nullptr) observer_->ObserveLeaseRead(hit);
   if (!hit) {
     ++stats_.lease_misses;
+    EKV_PROBE(options_.probes, kLeaseReadFellBack);
     return LinearizableRead(std::move(done));
   }
   ++stats_.lease_hits;

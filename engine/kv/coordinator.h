@@ -57,6 +57,8 @@ struct CoordinatorOptions {
   // Defects the simulator may switch on (engine/base/planted_bugs.h): here
   // kHlcWithoutCeilingWait and kCompactionBelowPinnedRead.
   const PlantedBugs* bugs = nullptr;
+  // Coverage probes (engine/base/probes.h); nullptr counts nothing.
+  ProbeCounters* probes = nullptr;
 };
 
 struct DispatchResult {
@@ -107,6 +109,7 @@ class Coordinator {
   void VerifyLeader(ReadCallback done);
 
   bool IsLeader() const { return raft_->IsLeader(); }
+  uint64_t Term() const { return raft_->Term(); }
   // Leads, is ready, and is not handing leadership over.
   bool IsLeaderAcceptingWrites() const;
   int64_t RaftLeader() const { return raft_->LeaderHint(); }

@@ -92,6 +92,7 @@ std::string BareMessage(const absl::Status& status, ErrorKind kind) {
 
 Fsm::Fsm(mvcc::Store* store, hlc::Hlc* hlc, const FsmOptions& options)
     : store_(store), hlc_(hlc), options_(options) {
+  store_->set_probes(options_.probes);
   EKV_CHECK(store_ != nullptr && hlc_ != nullptr);
   EKV_CHECK_GE(options_.dedup_clients_max, 1u);
 }
@@ -136,6 +137,7 @@ ApplyResult Fsm::ApplyCommand(const kvpb::Command& command) {
       ceiling_ms_ =
           std::max<uint64_t>(ceiling_ms_, command.hlc_lease().ceiling_ms());
       hlc_->ApplyCeiling(command.hlc_lease().ceiling_ms());
+      EKV_PROBE(options_.probes, kHlcCeilingRenewed);
       {
         ApplyResult result;
         result.hlc_lease = true;
@@ -152,8 +154,12 @@ ApplyResult Fsm::ApplyCommand(const kvpb::Command& command) {
 
 ApplyResult Fsm::ApplyCompact(uint64_t min_ts) {
   ++stats_.compactions;
+  const uint64_t compacted_before = store_->compacted_ts();
   // Never above the last commit: reads at the last commit must stay possible.
   store_->Compact(std::min(min_ts, store_->LastCommitTS()));
+  if (store_->compacted_ts() > compacted_before) {
+    EKV_PROBE(options_.probes, kCompactionRan);
+  }
   return ApplyResult{};
 }
 

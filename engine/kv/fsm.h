@@ -53,6 +53,8 @@ struct FsmOptions {
   // Defects the simulator may switch on (engine/base/planted_bugs.h): here
   // kTxnReadSetNotValidated and kRetryAppliedTwice. nullptr in the server.
   const PlantedBugs* bugs = nullptr;
+  // Coverage probes (engine/base/probes.h); nullptr counts nothing.
+  ProbeCounters* probes = nullptr;
 };
 
 struct ApplyResult {

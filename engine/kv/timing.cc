@@ -35,10 +35,6 @@ absl::Status ValidateTiming(const TimingOptions& t) {
     return InvalidRequestError(
         "timing: hlc renewal interval is shorter than a tick");
   }
-  if (t.request_timeout_ms >= t.compaction.retention_window_ms) {
-    return InvalidRequestError(
-        "timing: request timeout must be below the compaction retention");
-  }
   return absl::OkStatus();
 }
 

@@ -17,8 +17,10 @@
 //   lost or slow and the next still lands before issuing stops.
 // - The window exceeds the clock offset bound, so a leader whose wall clock
 //   jumps forward by up to the bound is stopped for at most one renewal.
-// - request_timeout_ms < retention_window_ms: an operation in flight never
-//   loses its snapshot to compaction.
+// - The compaction retention need not exceed the request timeout: the leader
+//   never compacts above a pinned snapshot, so its in-flight transactions keep
+//   theirs. (One in flight across a leader change may then fail kCompacted, a
+//   definite failure; a retention above the request timeout makes that rare.)
 #ifndef EKV_ENGINE_KV_TIMING_H_
 #define EKV_ENGINE_KV_TIMING_H_
 

@@ -225,6 +225,7 @@ absl::Status Store::ApplyMutations(absl::Span<const Mutation> mutations,
     const auto latest = LatestCommitTS(key);
     if (latest.has_value() && (*latest > start_ts || *latest >= commit_ts)) {
       CountConflict("write", key);
+      EKV_PROBE(probes_, kTxnAbortedWriteWriteConflict);
       return WriteConflictError(key);
     }
   }
@@ -233,6 +234,7 @@ absl::Status Store::ApplyMutations(absl::Span<const Mutation> mutations,
     const auto latest = LatestCommitTS(key);
     if (latest.has_value() && *latest > start_ts) {
       CountConflict("read", key);
+      EKV_PROBE(probes_, kTxnAbortedReadWriteConflict);
       return WriteConflictError(key);
     }
   }

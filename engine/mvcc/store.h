@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "engine/base/probes.h"
 
 namespace ekv::mvcc {
 
@@ -85,6 +86,9 @@ class Store {
   Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
+
+  // Coverage probes bumped at conflicts (not owned; nullptr: none).
+  void set_probes(ProbeCounters* probes) { probes_ = probes; }
 
   // Reads. Each fails with a kCompacted error when ts < compacted_ts().
   absl::StatusOr<std::optional<std::string>> GetAt(absl::string_view key,
@@ -197,6 +201,7 @@ class Store {
   uint64_t last_commit_ts_ = 0;
   uint64_t compacted_ts_ = 0;
   std::map<std::string, uint64_t> conflict_counts_;
+  ProbeCounters* probes_ = nullptr;
 };
 
 // The label under which a conflict on `key` is counted: the key up to and

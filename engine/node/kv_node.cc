@@ -98,14 +98,16 @@ namespace {
 
 kv::CoordinatorOptions WithTiming(kv::CoordinatorOptions options,
                                   const kv::TimingOptions& timing,
-                                  const PlantedBugs* bugs) {
+                                  const Env& env) {
   options.timing = timing;
-  options.bugs = bugs;
+  options.bugs = env.bugs;
+  options.probes = env.probes;
   return options;
 }
 
-kv::FsmOptions WithBugs(kv::FsmOptions options, const PlantedBugs* bugs) {
-  options.bugs = bugs;
+kv::FsmOptions WithEnv(kv::FsmOptions options, const Env& env) {
+  options.bugs = env.bugs;
+  options.probes = env.probes;
   return options;
 }
 
@@ -127,15 +129,15 @@ KvNode::KvNode(const Env& env, EndpointId self, KvNodeOptions options)
       self_(self),
       options_(std::move(options)),
       hlc_(env.clock, options_.coordinator.timing.hlc),
-      fsm_(&store_, &hlc_, WithBugs(options_.fsm, env.bugs)),
+      fsm_(&store_, &hlc_, WithEnv(options_.fsm, env)),
       state_machine_(std::make_unique<StateMachineAdapter>(this)),
       replica_(env, self, WithMembers(options_.replica, options_.members),
                state_machine_.get()),
       raft_group_(
           std::make_unique<RaftGroupAdapter>(&replica_, &coordinator_ptr_)),
-      coordinator_(raft_group_.get(), &fsm_, &hlc_, &tracker_, env.clock,
-                   WithTiming(options_.coordinator, EffectiveTiming(options_),
-                              env.bugs)),
+      coordinator_(
+          raft_group_.get(), &fsm_, &hlc_, &tracker_, env.clock,
+          WithTiming(options_.coordinator, EffectiveTiming(options_), env)),
       service_(&coordinator_, &store_, &tracker_,
                WithBugs(options_.service, env.bugs)) {
   EKV_CHECK_OK(ValidateKvNodeOptions(options_));

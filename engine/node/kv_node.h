@@ -76,6 +76,7 @@ class KvNode final : public Process {
   const mvcc::Store& store() const { return store_; }
   const hlc::Hlc& hlc() const { return hlc_; }
   const kv::Coordinator& coordinator() const { return coordinator_; }
+  const KvService& service() const { return service_; }
   kv::Coordinator& coordinator() { return coordinator_; }
   const raft::Replica& replica() const { return replica_; }
   const KvNodeCounters& counters() const { return counters_; }

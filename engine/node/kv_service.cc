@@ -276,6 +276,7 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
       [this, request](uint64_t start_ts, Reply reply) {
         const kvpb::TxnRequest& txn = request.txn();
         auto pin = std::make_shared<Token>(tracker_->Pin(start_ts));
+        const uint64_t pinned_in_term = coordinator_->Term();
         kvpb::ClientResponse response = ResponseFor(request, absl::OkStatus());
         response.set_read_ts(start_ts);
         kv::OperationGroup group;
@@ -308,9 +309,14 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         group.seq = request.seq();
         coordinator_->Dispatch(
             std::move(group),
-            [request, pin, response = std::move(response),
+            [this, request, pin, pinned_in_term, response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
               pin->Release();
+              if (IsErrorKind(r.status, ErrorKind::kCompacted) &&
+                  coordinator_->IsLeader() &&
+                  coordinator_->Term() == pinned_in_term) {
+                ++stats_.pinned_snapshots_compacted;
+              }
               if (!r.status.ok()) {
                 kvpb::ClientResponse failed = ResponseFor(request, r.status);
                 failed.set_outcome_recorded(r.outcome_recorded);

@@ -41,6 +41,13 @@ struct KvServiceOptions {
   const PlantedBugs* bugs = nullptr;
 };
 
+struct KvServiceStats {
+  // Transactions whose pinned start timestamp was compacted away while this
+  // node led the same term throughout: compaction must never pass a pin, so
+  // anything but 0 is an engine bug (the simulator checks it).
+  uint64_t pinned_snapshots_compacted = 0;
+};
+
 class KvService {
  public:
   using Reply = std::function<void(kvpb::ClientResponse)>;
@@ -50,6 +57,8 @@ class KvService {
             const KvServiceOptions& options);
 
   void Handle(const kvpb::ClientRequest& request, Reply reply);
+
+  const KvServiceStats& stats() const { return stats_; }
 
  private:
   void Get(const kvpb::ClientRequest& request, Reply reply);
@@ -67,6 +76,7 @@ class KvService {
   const mvcc::Store* store_;
   kv::ActiveTimestampTracker* tracker_;
   KvServiceOptions options_;
+  KvServiceStats stats_;
 };
 
 // A response for `request` carrying `status` (OK or an error with its kind

@@ -124,7 +124,8 @@ WorkerPool::WorkerPool(WorkerPoolOptions options)
 
 absl::Status WorkerPool::Run(
     const std::vector<std::string>& tasks,
-    const std::function<void(size_t, const TaskOutcome&)>& on_outcome) {
+    const std::function<void(size_t, const TaskOutcome&)>& on_outcome,
+    const std::function<bool(size_t)>& should_start) {
   // A worker that dies while we write its task must not kill the sweep with
   // SIGPIPE.
   struct sigaction ignore_pipe {};
@@ -164,6 +165,11 @@ absl::Status WorkerPool::Run(
   while (reported < tasks.size()) {
     // Give every idle worker a task, starting workers where needed.
     for (Worker& worker : workers) {
+      while (!pending.empty() && should_start &&
+             !should_start(pending.front())) {
+        pending.pop_front();
+        ++reported;  // skipped
+      }
       if (worker.task >= 0 || pending.empty()) continue;
       if (worker.pid < 0 && !Spawn(options_.worker_argv, worker)) {
         sigaction(SIGPIPE, &previous_pipe, nullptr);

@@ -45,10 +45,14 @@ class WorkerPool {
 
   // Runs every task (one line each, no newline inside) and calls
   // `on_outcome(index, outcome)` once per task as it completes, in completion
-  // order. Returns an error only when workers cannot be started at all.
+  // order. A task for which `should_start(index)` (when given) answers false
+  // when its turn comes is skipped and not reported: a sweep that stops at its
+  // first failure uses it. Returns an error only when workers cannot be
+  // started at all.
   absl::Status Run(
       const std::vector<std::string>& tasks,
-      const std::function<void(size_t, const TaskOutcome&)>& on_outcome);
+      const std::function<void(size_t, const TaskOutcome&)>& on_outcome,
+      const std::function<bool(size_t)>& should_start = nullptr);
 
  private:
   WorkerPoolOptions options_;

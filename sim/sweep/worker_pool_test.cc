@@ -60,6 +60,23 @@ TEST(WorkerPool, AHungTaskIsKilledAtItsTimeout) {
   EXPECT_EQ(outcomes.at(1).line, "done after");
 }
 
+TEST(WorkerPool, TasksTheCallerNoLongerWantsAreSkipped) {
+  WorkerPoolOptions options;
+  options.worker_argv = {"sim/sweep/fake_worker"};
+  options.jobs = 1;
+  std::vector<size_t> reported;
+  ASSERT_TRUE(
+      WorkerPool(options)
+          .Run(
+              {"ok 0", "crash", "ok 2", "ok 3"},
+              [&](size_t index, const TaskOutcome&) {
+                reported.push_back(index);
+              },
+              [&](size_t index) { return reported.size() < 2 || index < 2; })
+          .ok());
+  EXPECT_EQ(reported, (std::vector<size_t>{0, 1}));
+}
+
 TEST(WorkerPool, AMissingProgramMakesEveryTaskACrashNotAHang) {
   WorkerPoolOptions options;
   options.worker_argv = {"/nonexistent/worker"};
