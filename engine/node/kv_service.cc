@@ -156,13 +156,15 @@ void KvService::ReadBarrier(const kvpb::ClientRequest& request,
   auto serve = [this, request, read_ts, reply = std::move(reply),
                 then = std::move(then)](const absl::Status& status) {
     if (!status.ok()) return reply(ResponseFor(request, status));
-    const uint64_t last = store_->LastCommitTS();
+    // Timestamp 1 stands for "before any commit" (0 means "unset"), so a
+    // timestamp handed out by an empty store is accepted back.
+    const uint64_t last = std::max<uint64_t>(store_->LastCommitTS(), 1);
     if (read_ts > last) {
       return reply(ResponseFor(
           request, InvalidRequestError(absl::StrCat(
                        "read_ts ", read_ts, " above the last commit ", last))));
     }
-    then(read_ts != 0 ? read_ts : std::max<uint64_t>(last, 1), reply);
+    then(read_ts != 0 ? read_ts : last, reply);
   };
   // The planted defect reads this replica's state, leader or not, unconfirmed.
   if (EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp)) {

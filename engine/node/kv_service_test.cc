@@ -146,6 +146,27 @@ TEST_F(KvServiceTest, TransactionAppendsAreResolvedWhenTheyApply) {
   EXPECT_EQ(Get("l").value(), "0,1,2,1,2,");
 }
 
+TEST_F(KvServiceTest, AReadTimestampFromAnEmptyStoreIsAcceptedBack) {
+  // Read-then-create from nothing: the create's start is the read's timestamp.
+  kvpb::ClientRequest read;
+  auto* op = read.mutable_txn()->add_ops();
+  op->set_kind(kvpb::TxnOp::READ);
+  op->set_key("k");
+  const auto first = Call(read);
+  ASSERT_EQ(first.error_kind(), 0u) << first.error_message();
+  ASSERT_FALSE(first.reads(0).found());
+  kvpb::ClientRequest create;
+  create.mutable_txn()->set_start_ts(first.read_ts());
+  create.mutable_txn()->add_read_keys("k");
+  auto* put = create.mutable_txn()->add_ops();
+  put->set_kind(kvpb::TxnOp::PUT);
+  put->set_key("k");
+  put->set_value("v");
+  const auto created = Call(create);
+  EXPECT_EQ(created.error_kind(), 0u) << created.error_message();
+  EXPECT_EQ(Get("k").value(), "v");
+}
+
 TEST_F(KvServiceTest, AnUnknownTxnOpKindIsNotImplemented) {
   kvpb::ClientRequest request;
   auto* op = request.mutable_txn()->add_ops();
