@@ -7,7 +7,10 @@
 namespace ekv::workloads {
 
 ClientLoop::ClientLoop(const Env& env, const ClientLoopOptions& options)
-    : env_(env), options_(options), process_(options.process) {
+    : env_(env),
+      options_(options),
+      process_(options.process),
+      started_ns_(env.clock->MonotonicNanos()) {
   EKV_CHECK(options_.think_ns_max >= 0 && options_.process_stride >= 1);
 }
 
@@ -20,7 +23,6 @@ int64_t ClientLoop::Now() const { return env_.clock->MonotonicNanos(); }
 void ClientLoop::Start(std::function<void()> invoke) {
   EKV_CHECK(invoke);
   invoke_ = std::move(invoke);
-  started_ns_ = Now();
   ScheduleNext();
 }
 

@@ -1,7 +1,8 @@
 // ClientLoop: the rhythm every workload client follows. Invoke an operation,
 // wait for its completion, think a random while (env.random), invoke the
-// next; stop after ops_max operations or once run_ns_max has passed since
-// Start() (local monotonic time), whichever comes first (0: no bound). Keeps
+// next; stop after ops_max operations or once run_ns_max has passed since the
+// loop was built (the client's boot; local monotonic time), whichever comes
+// first (0: no bound): time a client spends before Start() counts too. Keeps
 // the client's Jepsen process id: after an info completion the client
 // continues as a new process (process += process_stride), because the old
 // operation may still take effect.
@@ -48,7 +49,7 @@ class ClientLoop {
   ClientLoopOptions options_;
   std::function<void()> invoke_;
   int64_t process_;
-  int64_t started_ns_ = 0;
+  int64_t started_ns_;
   int64_t ops_invoked_ = 0;
   bool in_flight_ = false;
   TimerId timer_ = kNoTimer;

@@ -89,6 +89,12 @@ TEST(Workloads, RegisterPassesAndRoundTrips) {
   EXPECT_EQ(report->verdict, checkers::Verdict::kValid) << report->summary;
 }
 
+TEST(Workloads, BankPassesAndRoundTrips) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) RunAndRoundTrip("bank", seed);
+}
+
+TEST(Workloads, MixedPassesAndRoundTrips) { RunAndRoundTrip("mixed", 5); }
+
 TEST(Workloads, ListAppendPassesAndRoundTrips) {
   for (uint64_t seed = 1; seed <= 4; ++seed)
     RunAndRoundTrip("list-append", seed);
