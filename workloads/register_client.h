@@ -3,18 +3,16 @@
 // operation at a time, recording every invocation and completion into a
 // RegisterHistory (Jepsen's register workload).
 //
-// Each operation goes to the node believed to lead; an attempt that gets no
-// reply within attempt_timeout_ns goes to the next node, a kNotLeader reply
-// to the node it names. A write or cas keeps its (client_id, seq) across
-// attempts, so the cluster applies it at most once. Completions:
+// Requests go through a KvRequester (kv_requester.h: leader redirects,
+// per-attempt timeouts, bounded retries with backoff, at-most-once writes by
+// (client_id, seq)), whose outcome gives the completion:
 //   read       ok with the value (null: absent); fail when no attempt
 //              succeeded (reads have no effect).
 //   write/cas  ok when applied (a cas whose comparison failed is a fail
-//              without error); fail when the cluster recorded a failure for
-//              the operation (outcome_recorded: no attempt can apply later);
-//              info otherwise (an attempt may still apply), after which the
-//              client continues as a new process (process += process_stride),
-//              as Jepsen does, since the old operation may still be pending.
+//              without error: the FSM compared and recorded it); fail when
+//              the cluster recorded a failure for the operation; info
+//              otherwise, after which the client continues as a new process
+//              (client_loop.h).
 // Every bound is an option; randomness comes from env.random only.
 #ifndef EKV_WORKLOADS_REGISTER_CLIENT_H_
 #define EKV_WORKLOADS_REGISTER_CLIENT_H_
@@ -26,6 +24,8 @@
 
 #include "engine/base/process.h"
 #include "engine/proto/kv_client.pb.h"
+#include "workloads/client_loop.h"
+#include "workloads/kv_requester.h"
 #include "workloads/register_history.h"
 
 namespace ekv::workloads {
@@ -37,10 +37,7 @@ struct RegisterClientOptions {
   double read_fraction = 0.4;
   double write_fraction = 0.3;  // the rest are cas
   int64_t think_ns_max = 20'000'000;
-  int64_t attempt_timeout_ns = 300'000'000;
-  int64_t retry_backoff_ns = 20'000'000;
-  int attempts_max = 12;
-  int64_t op_timeout_ns = 3'000'000'000;
+  KvRequesterOptions requester;
   // Stop invoking after this many operations, or after this long since
   // Start() (local monotonic time); 0: no bound.
   int64_t ops_max = 0;
@@ -67,7 +64,7 @@ class RegisterClient final : public Process {
   void Start() override;
   void OnMessage(EndpointId from, std::string payload) override;
 
-  const RegisterClientStats& stats() const { return stats_; }
+  RegisterClientStats stats() const;
   bool idle() const { return !op_.has_value(); }
 
  private:
@@ -76,40 +73,20 @@ class RegisterClient final : public Process {
     std::string key;
     std::optional<int64_t> value;     // write / cas new value
     std::optional<int64_t> expected;  // cas
-    uint64_t seq = 0;
-    int attempts = 0;
-    int64_t deadline_ns = 0;
-    std::string last_error;
   };
 
-  int64_t Now() const;
-  void ScheduleNextOp();
-  void InvokeNext();
-  void SendAttempt();
-  void RetryLater(bool next_node);
-  void OnAttemptTimeout(uint64_t request_id);
-  void OnResponse(const kvpb::ClientResponse& response);
-  void HandleError(const kvpb::ClientResponse& response);
-  void GiveUp();
+  void Invoke();
+  kvpb::ClientRequest RequestFor(const Op& op) const;
+  void OnResult(KvResult result);
   void Complete(EventType type, std::optional<int64_t> read_value,
                 std::string error, uint64_t commit_ts);
-  void Record(EventType type, std::optional<int64_t> value, std::string error,
-              uint64_t commit_ts);
-  void CancelTimer();
 
   Env env_;
-  EndpointId self_;
   RegisterClientOptions options_;
   RegisterHistory* history_;
-  RegisterClientStats stats_;
-  int64_t process_;
-  int64_t started_ns_ = 0;
-  int64_t ops_invoked_ = 0;
-  uint64_t next_seq_ = 1;
-  uint64_t next_request_id_ = 1;
-  uint64_t current_request_id_ = 0;
-  size_t target_ = 0;  // index into options_.nodes
-  TimerId timer_ = kNoTimer;
+  ClientLoop loop_;
+  KvRequester requester_;
+  int64_t ok_ = 0, fail_ = 0, info_ = 0;
   std::optional<Op> op_;
 };
 

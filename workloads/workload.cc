@@ -5,22 +5,36 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workloads/bank_workload.h"
+#include "workloads/list_append_workload.h"
 #include "workloads/register_workload.h"
 #include "workloads/workload_support.h"
 
 namespace ekv::workloads {
 namespace {
 
+// The kinds a mixed run combines, in the order their clients are numbered.
+constexpr absl::string_view kKinds[] = {"register", "bank", "list-append"};
+
 // Each kind keeps to its own keys, so a mixed run's histories are independent.
-constexpr absl::string_view kRegisterPrefix = "register:";
+std::string PrefixOf(absl::string_view kind) { return absl::StrCat(kind, ":"); }
 
 std::unique_ptr<Workload> MakeOne(absl::string_view kind, int clients,
                                   const WorkloadContext& context,
                                   WorkloadSlot slot) {
+  slot.key_prefix = PrefixOf(kind);
   if (kind == "register") {
-    slot.key_prefix = std::string(kRegisterPrefix);
     return std::make_unique<RegisterWorkload>(clients, context,
                                               std::move(slot));
+  }
+  if (kind == "bank") {
+    return std::make_unique<BankWorkload>(clients, context, std::move(slot),
+                                          BankOptionsForSeed(context.seed));
+  }
+  if (kind == "list-append") {
+    return std::make_unique<ListAppendWorkload>(
+        clients, context, std::move(slot),
+        ListAppendOptionsForSeed(context.seed));
   }
   return nullptr;
 }
@@ -28,7 +42,8 @@ std::unique_ptr<Workload> MakeOne(absl::string_view kind, int clients,
 }  // namespace
 
 const std::vector<std::string>& WorkloadNames() {
-  static const auto* const kNames = new std::vector<std::string>{"register"};
+  static const auto* const kNames =
+      new std::vector<std::string>{"register", "bank", "list-append", "mixed"};
   return *kNames;
 }
 
@@ -39,6 +54,23 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(
         absl::StrCat("a workload needs at least one client, not ", clients));
   }
   std::vector<std::unique_ptr<Workload>> out;
+  if (name == "mixed") {
+    constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
+    if (clients < kKindCount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the mixed workload needs at least ", kKindCount,
+                       " clients (one per kind), not ", clients));
+    }
+    int first = 0;
+    for (int k = 0; k < kKindCount; ++k) {
+      // An even split; the first kinds take the remainder.
+      const int share = clients / kKindCount + (k < clients % kKindCount);
+      out.push_back(
+          MakeOne(kKinds[k], share, context, WorkloadSlot{first, clients, ""}));
+      first += share;
+    }
+    return out;
+  }
   auto one = MakeOne(name, clients, context, WorkloadSlot{0, clients, ""});
   if (one == nullptr) {
     return absl::InvalidArgumentError(

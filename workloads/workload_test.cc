@@ -4,6 +4,7 @@
 // verdict (the `ekv-sim replay --history` -> `ekv-check --model` round trip).
 #include "workloads/workload.h"
 
+#include <cstdio>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -54,6 +55,10 @@ void RunAndRoundTrip(const std::string& name, uint64_t seed) {
     EXPECT_GT(counts.ok, 0) << workload->name();
     EXPECT_LE(counts.invoked(), 60 * workload->clients()) << workload->name();
     for (const WorkloadCheck& check : workload->Check()) {
+      std::printf("%s seed %llu: %s %s: %s\n", name.c_str(),
+                  static_cast<unsigned long long>(seed),
+                  check.passed ? "PASS" : "FAIL", check.name.c_str(),
+                  check.detail.c_str());
       EXPECT_TRUE(check.passed)
           << workload->name() << " " << check.name << ": " << check.detail;
     }
@@ -82,6 +87,17 @@ TEST(Workloads, RegisterPassesAndRoundTrips) {
   const auto report = checkers::Check(*parsed, check);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->verdict, checkers::Verdict::kValid) << report->summary;
+}
+
+TEST(Workloads, BankPassesAndRoundTrips) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) RunAndRoundTrip("bank", seed);
+}
+
+TEST(Workloads, MixedPassesAndRoundTrips) { RunAndRoundTrip("mixed", 5); }
+
+TEST(Workloads, ListAppendPassesAndRoundTrips) {
+  for (uint64_t seed = 1; seed <= 4; ++seed)
+    RunAndRoundTrip("list-append", seed);
 }
 
 }  // namespace

@@ -42,22 +42,32 @@ ApplyResult Done(absl::Status status, uint64_t commit_ts) {
   return ApplyResult{absl::OkStatus(), commit_ts, false};
 }
 
-// PUT and DEL mutations starting at `from`, as store mutations.
-absl::StatusOr<std::vector<mvcc::Mutation>> PutsAndDeletes(
+// PUT, DEL and APPEND mutations starting at `from`, as store mutations
+// (the store resolves appends when it applies them).
+absl::StatusOr<std::vector<mvcc::Mutation>> GroupedWrites(
     const kvpb::Request& request, int from) {
   std::vector<mvcc::Mutation> out;
   for (int i = from; i < request.mutations_size(); ++i) {
     const kvpb::Mutation& m = request.mutations(i);
-    if (m.op() != kvpb::PUT && m.op() != kvpb::DEL) {
-      return InvalidRequestError("only PUT and DEL may be grouped");
+    mvcc::MutationOp op = mvcc::MutationOp::kPut;
+    switch (m.op()) {
+      case kvpb::PUT:
+        break;
+      case kvpb::DEL:
+        op = mvcc::MutationOp::kDelete;
+        break;
+      case kvpb::APPEND:
+        op = mvcc::MutationOp::kAppend;
+        break;
+      default:
+        return InvalidRequestError("only PUT, DEL and APPEND may be grouped");
     }
     if (m.key().empty() || txn::IsTxnInternalKey(m.key())) {
       return InvalidRequestError("empty or reserved key");
     }
     out.push_back(mvcc::Mutation{
-        m.op() == kvpb::PUT ? mvcc::MutationOp::kPut
-                            : mvcc::MutationOp::kDelete,
-        m.key(), m.value(), m.op() == kvpb::PUT ? m.expire_at() : 0});
+        op, m.key(), op == mvcc::MutationOp::kDelete ? "" : m.value(),
+        op == mvcc::MutationOp::kPut ? m.expire_at() : 0});
   }
   if (out.empty()) return InvalidRequestError("request writes nothing");
   return out;
@@ -220,7 +230,7 @@ ApplyResult Fsm::ApplyRaw(const kvpb::Request& request) {
     FSM_RETURN_IF_ERROR(txn::CheckUnlocked(*store_, m.key()));
     return Done(store_->ExpireAt(m.key(), m.expire_at(), ts).status(), ts);
   }
-  auto mutations = PutsAndDeletes(request, 0);
+  auto mutations = GroupedWrites(request, 0);
   if (!mutations.ok()) return Fail(mutations.status());
   FSM_RETURN_IF_ERROR(CheckFreshCommitTs(ts));
   for (const mvcc::Mutation& m : *mutations) {
@@ -239,7 +249,7 @@ ApplyResult Fsm::ApplyTxn(const kvpb::Request& request) {
   }
   auto meta = txn::DecodeTxnMeta(request.mutations(0).value());
   if (!meta.ok()) return Fail(InvalidRequestError("txn meta invalid"));
-  auto mutations = PutsAndDeletes(request, 1);
+  auto mutations = GroupedWrites(request, 1);
   if (!mutations.ok()) return Fail(mutations.status());
   const std::vector<std::string> read_keys(request.read_keys().begin(),
                                            request.read_keys().end());

@@ -119,6 +119,78 @@ TEST(Fsm, ARetriedClientOperationAppliesOnce) {
   EXPECT_EQ(r.Get("b", 1000), std::nullopt);
 }
 
+OperationGroup Appends(std::vector<std::pair<std::string, std::string>> kvs) {
+  OperationGroup group;
+  for (auto& [k, v] : kvs) {
+    group.elems.push_back(Elem{ElemOp::kAppend, k, v, 0, ""});
+  }
+  return group;
+}
+
+TEST(Fsm, AppendsResolveAtApplyAndARetryAppliesOnce) {
+  Replica r;
+  ASSERT_TRUE(r.Apply(EncodeGroup(Appends({{"l", "1,"}}), 100)).status.ok());
+  OperationGroup txn = Tagged(Appends({{"l", "2,"}, {"l", "3,"}}), 7, 1);
+  txn.is_txn = true;
+  txn.start_ts = 100;
+  ASSERT_TRUE(r.Apply(EncodeGroup(txn, 110)).status.ok());
+  EXPECT_EQ(r.Get("l", 110), "1,2,3,");
+  // The same operation proposed again, from a later start: applied once.
+  txn.start_ts = 110;
+  const ApplyResult retry = r.Apply(EncodeGroup(txn, 120));
+  EXPECT_TRUE(retry.deduplicated);
+  EXPECT_EQ(r.Get("l", 1000), "1,2,3,");
+}
+
+TEST(Fsm, PlantedRetryAppliedTwiceDuplicatesARetriedAppend) {
+  Replica r;
+  PlantedBugs bugs(PlantedBug::kRetryAppliedTwice);
+  Fsm buggy(&r.store, &r.hlc, FsmOptions{3, &bugs});
+  OperationGroup txn = Tagged(Appends({{"l", "1,"}}), 7, 1);
+  txn.is_txn = true;
+  txn.start_ts = 50;
+  ASSERT_TRUE(
+      buggy.Apply(1, EncodeGroup(txn, 100).SerializeAsString()).status.ok());
+  txn.start_ts = 100;
+  const ApplyResult retry =
+      buggy.Apply(2, EncodeGroup(txn, 110).SerializeAsString());
+  EXPECT_FALSE(retry.deduplicated);
+  EXPECT_EQ(r.Get("l", 1000), "1,1,");
+}
+
+TEST(Fsm, ATransactionAppendingCommitsOnlyIfItsReadsHeld) {
+  // Write skew: T1 reads x, appends to y; T2 reads y, appends to x; both
+  // start at 100. Read-set validation aborts T2; the planted bug commits it.
+  for (const bool planted : {false, true}) {
+    Replica r;
+    PlantedBugs bugs(PlantedBug::kTxnReadSetNotValidated);
+    Fsm fsm(&r.store, &r.hlc, FsmOptions{3, planted ? &bugs : nullptr});
+    ASSERT_TRUE(
+        fsm.Apply(1, EncodeGroup(Appends({{"x", "0,"}, {"y", "0,"}}), 100)
+                         .SerializeAsString())
+            .status.ok());
+    OperationGroup t1 = Appends({{"y", "1,"}});
+    t1.is_txn = true;
+    t1.start_ts = 100;
+    t1.read_keys = {"x"};
+    OperationGroup t2 = Appends({{"x", "2,"}});
+    t2.is_txn = true;
+    t2.start_ts = 100;
+    t2.read_keys = {"y"};
+    ASSERT_TRUE(
+        fsm.Apply(2, EncodeGroup(t1, 110).SerializeAsString()).status.ok());
+    const ApplyResult second =
+        fsm.Apply(3, EncodeGroup(t2, 120).SerializeAsString());
+    if (planted) {
+      EXPECT_TRUE(second.status.ok()) << second.status;
+      EXPECT_EQ(r.Get("x", 1000), "0,2,");
+    } else {
+      EXPECT_TRUE(IsErrorKind(second.status, ErrorKind::kWriteConflict));
+      EXPECT_EQ(r.Get("x", 1000), "0,");
+    }
+  }
+}
+
 TEST(Fsm, GuardsMakeACompareAndSetWhoseFailureIsRecorded) {
   Replica r;
   OperationGroup cas = Tagged(Puts({{"k", "2"}}), 5, 1);

@@ -17,6 +17,8 @@ kvpb::Op ToProtoOp(ElemOp op) {
       return kvpb::DEL_PREFIX;
     case ElemOp::kExpire:
       return kvpb::EXPIRE;
+    case ElemOp::kAppend:
+      return kvpb::APPEND;
   }
   return kvpb::PUT;
 }
@@ -25,7 +27,9 @@ void AddElem(const Elem& elem, kvpb::Request* request) {
   kvpb::Mutation* mutation = request->add_mutations();
   mutation->set_op(ToProtoOp(elem.op));
   mutation->set_key(elem.key);
-  if (elem.op == ElemOp::kPut) mutation->set_value(elem.value);
+  if (elem.op == ElemOp::kPut || elem.op == ElemOp::kAppend) {
+    mutation->set_value(elem.value);
+  }
   if (elem.expire_at != 0) mutation->set_expire_at(elem.expire_at);
   if (!elem.exclude_prefix.empty()) {
     mutation->set_exclude_prefix(elem.exclude_prefix);

@@ -12,12 +12,13 @@
 
 namespace ekv::kv {
 
-enum class ElemOp : uint8_t { kPut, kDelete, kDeletePrefix, kExpire };
+// kAppend: a blind append resolved by the FSM at apply time (kv.proto APPEND).
+enum class ElemOp : uint8_t { kPut, kDelete, kDeletePrefix, kExpire, kAppend };
 
 struct Elem {
   ElemOp op = ElemOp::kPut;
-  std::string key;  // for kDeletePrefix, the prefix
-  std::string value;
+  std::string key;             // for kDeletePrefix, the prefix
+  std::string value;           // kPut: the value; kAppend: the bytes appended
   uint64_t expire_at = 0;      // kPut, kExpire: an HLC timestamp, 0: never
   std::string exclude_prefix;  // kDeletePrefix
 };
@@ -50,8 +51,8 @@ struct OperationGroup {
 };
 
 // Checks the shape the FSM accepts: at least one elem; a non-transactional
-// group is PUT/DEL only, or a single EXPIRE, or a single DEL_PREFIX; a
-// transaction is PUT/DEL only with a start timestamp; no empty keys, no
+// group is PUT/DEL/APPEND only, or a single EXPIRE, or a single DEL_PREFIX; a
+// transaction is PUT/DEL/APPEND only with a start timestamp; no empty keys, no
 // !txn| keys; reads only in transactions.
 absl::Status ValidateGroup(const OperationGroup& group);
 

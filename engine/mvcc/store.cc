@@ -238,13 +238,44 @@ absl::Status Store::ApplyMutations(absl::Span<const Mutation> mutations,
       return WriteConflictError(key);
     }
   }
-  for (const auto& [key, mutation] : writes) {
-    const bool tombstone = mutation->op == MutationOp::kDelete;
+  for (Mutation& mutation : Resolve(mutations, commit_ts)) {
+    const bool tombstone = mutation.op == MutationOp::kDelete;
     AppendVersion(
-        key, Version{commit_ts, tombstone ? 0 : mutation->expire_at, tombstone,
-                     tombstone ? std::string() : mutation->value});
+        mutation.key,
+        Version{commit_ts, tombstone ? 0 : mutation.expire_at, tombstone,
+                tombstone ? std::string() : std::move(mutation.value)});
   }
   return absl::OkStatus();
+}
+
+std::vector<Mutation> Store::Resolve(absl::Span<const Mutation> mutations,
+                                     uint64_t ts) const {
+  absl::btree_map<absl::string_view, Mutation> effects;
+  for (const Mutation& mutation : mutations) {
+    if (mutation.op != MutationOp::kAppend) {
+      effects[mutation.key] = mutation;
+      continue;
+    }
+    auto it = effects.find(mutation.key);
+    if (it == effects.end()) {
+      Mutation base{MutationOp::kPut, mutation.key, std::string(), 0};
+      const VersionList* versions = Find(mutation.key);
+      const Version* before =
+          versions == nullptr ? nullptr : VersionAt(*versions, ts);
+      if (before != nullptr && before->VisibleAt(ts)) {
+        base.value = before->value;
+        base.expire_at = before->expire_at;
+      }
+      it = effects.emplace(mutation.key, std::move(base)).first;
+    } else if (it->second.op == MutationOp::kDelete) {
+      it->second = Mutation{MutationOp::kPut, mutation.key, std::string(), 0};
+    }
+    it->second.value.append(mutation.value);
+  }
+  std::vector<Mutation> out;
+  out.reserve(effects.size());
+  for (auto& [key, effect] : effects) out.push_back(std::move(effect));
+  return out;
 }
 
 size_t Store::CompactVersions(VersionList& versions, uint64_t min_ts) {

@@ -55,12 +55,17 @@ struct KvPair {
   }
 };
 
-enum class MutationOp : uint8_t { kPut, kDelete };
+// kAppend is a blind append, resolved when the mutation applies: the key's
+// new value is the value before it (the latest visible one, or the group's
+// own earlier write of the key; empty when absent) followed by `value`, with
+// the expiry the key had (Redis's APPEND). Every replica resolves it against
+// the same state, so all reach the same bytes.
+enum class MutationOp : uint8_t { kPut, kDelete, kAppend };
 
 struct Mutation {
   MutationOp op = MutationOp::kPut;
   std::string key;
-  std::string value;       // kPut only
+  std::string value;       // kPut: the value; kAppend: the bytes appended
   uint64_t expire_at = 0;  // kPut only; 0: never expires
 };
 
@@ -124,10 +129,17 @@ class Store {
                                          uint64_t commit_ts);
 
   // The transactional write described above. `mutations` may repeat a key:
-  // the last mutation of a key wins.
+  // they apply in order (a put or delete replaces what came before it, an
+  // append extends it), as Resolve does at commit_ts. An appended key is
+  // written: it is checked for write conflicts like any other.
   absl::Status ApplyMutations(absl::Span<const Mutation> mutations,
                               absl::Span<const std::string> read_keys,
                               uint64_t start_ts, uint64_t commit_ts);
+
+  // The effect of `mutations`, in order, on the state visible at `ts`: one
+  // put or delete per key, in key order, every append resolved.
+  std::vector<Mutation> Resolve(absl::Span<const Mutation> mutations,
+                                uint64_t ts) const;
 
   // Drops versions no read at ts >= min_ts can see. A min_ts at or below the
   // current compaction point does nothing.

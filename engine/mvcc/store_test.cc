@@ -135,6 +135,45 @@ TEST(MvccStore, LastMutationOfAKeyWins) {
   EXPECT_EQ(store.version_count(), 1u);
 }
 
+TEST(MvccStore, AppendsExtendTheValueBeforeThemInOrder) {
+  Store store;
+  ASSERT_TRUE(store.PutWithTTLAt("k", "a", 10, 1000).ok());
+  std::vector<Mutation> muts = {{MutationOp::kAppend, "k", "1", 0},
+                                {MutationOp::kAppend, "k", "2", 0},
+                                {MutationOp::kAppend, "new", "x", 0}};
+  ASSERT_TRUE(store.ApplyMutations(muts, {}, 10, 20).ok());
+  EXPECT_EQ(Get(store, "k", 20), "a12");
+  EXPECT_EQ(Get(store, "k", 19), "a");
+  EXPECT_EQ(Get(store, "new", 20), "x");
+  EXPECT_EQ(store.VersionsOf("k").back().expire_at, 1000u) << "keeps its TTL";
+  // A put or delete earlier in the group is what the append extends.
+  std::vector<Mutation> reset = {{MutationOp::kDelete, "k", "", 0},
+                                 {MutationOp::kAppend, "k", "3", 0},
+                                 {MutationOp::kPut, "new", "y", 0},
+                                 {MutationOp::kAppend, "new", "z", 0}};
+  ASSERT_TRUE(store.ApplyMutations(reset, {}, 20, 30).ok());
+  EXPECT_EQ(Get(store, "k", 30), "3");
+  EXPECT_EQ(store.VersionsOf("k").back().expire_at, 0u);
+  EXPECT_EQ(Get(store, "new", 30), "yz");
+  // An expired value appends as absent.
+  ASSERT_TRUE(store.PutWithTTLAt("t", "old", 40, 45).ok());
+  std::vector<Mutation> late = {{MutationOp::kAppend, "t", "4", 0}};
+  ASSERT_TRUE(store.ApplyMutations(late, {}, 50, 50).ok());
+  EXPECT_EQ(Get(store, "t", 50), "4");
+}
+
+TEST(MvccStore, AnAppendedKeyIsWrittenSoItConflicts) {
+  Store store;
+  ASSERT_TRUE(store.PutAt("k", "a", 10).ok());
+  ASSERT_TRUE(store.PutAt("k", "b", 15).ok());
+  std::vector<Mutation> muts = {{MutationOp::kAppend, "k", "1", 0}};
+  const absl::Status status = store.ApplyMutations(muts, {}, 10, 20);
+  EXPECT_TRUE(IsErrorKind(status, ErrorKind::kWriteConflict)) << status;
+  EXPECT_EQ(Get(store, "k", 20), "b");
+  ASSERT_TRUE(store.ApplyMutations(muts, {}, 15, 20).ok());
+  EXPECT_EQ(Get(store, "k", 20), "b1");
+}
+
 TEST(MvccStore, CompactionKeepsReadsAtAndAboveMinTs) {
   Store store;
   ASSERT_TRUE(store.PutAt("k", "v1", 10).ok());

@@ -58,6 +58,30 @@ absl::StatusOr<std::vector<mvcc::KvPair>> UserScan(const mvcc::Store& store,
   return out;
 }
 
+bool KnownTxnOp(int kind) {
+  switch (kind) {
+    case kvpb::TxnOp::READ:
+    case kvpb::TxnOp::PUT:
+    case kvpb::TxnOp::DELETE:
+    case kvpb::TxnOp::APPEND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The elem of a txn's PUT, DELETE or APPEND (checked by KnownTxnOp).
+kv::Elem WriteElem(const kvpb::TxnOp& op) {
+  switch (op.kind()) {
+    case kvpb::TxnOp::PUT:
+      return kv::Elem{kv::ElemOp::kPut, op.key(), op.value(), 0, ""};
+    case kvpb::TxnOp::APPEND:
+      return kv::Elem{kv::ElemOp::kAppend, op.key(), op.value(), 0, ""};
+    default:
+      return kv::Elem{kv::ElemOp::kDelete, op.key(), "", 0, ""};
+  }
+}
+
 }  // namespace
 
 kvpb::ClientResponse ResponseFor(const kvpb::ClientRequest& request,
@@ -132,13 +156,15 @@ void KvService::ReadBarrier(const kvpb::ClientRequest& request,
   auto serve = [this, request, read_ts, reply = std::move(reply),
                 then = std::move(then)](const absl::Status& status) {
     if (!status.ok()) return reply(ResponseFor(request, status));
-    const uint64_t last = store_->LastCommitTS();
+    // Timestamp 1 stands for "before any commit" (0 means "unset"), so a
+    // timestamp handed out by an empty store is accepted back.
+    const uint64_t last = std::max<uint64_t>(store_->LastCommitTS(), 1);
     if (read_ts > last) {
       return reply(ResponseFor(
           request, InvalidRequestError(absl::StrCat(
                        "read_ts ", read_ts, " above the last commit ", last))));
     }
-    then(read_ts != 0 ? read_ts : std::max<uint64_t>(last, 1), reply);
+    then(read_ts != 0 ? read_ts : last, reply);
   };
   // The planted defect reads this replica's state, leader or not, unconfirmed.
   if (EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp)) {
@@ -240,6 +266,12 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
     if (absl::Status s = CheckUserKey(op.key()); !s.ok()) {
       return reply(ResponseFor(request, s));
     }
+    if (!KnownTxnOp(op.kind())) {
+      // A kind from a newer client: never guess what it meant.
+      return reply(ResponseFor(
+          request, NotImplementedError(absl::StrCat("txn op kind ", op.kind(),
+                                                    " unknown to this node"))));
+    }
   }
   ReadBarrier(
       request, txn.start_ts(), std::move(reply),
@@ -266,10 +298,7 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
             if (value->has_value()) read->set_value(**value);
             group.read_keys.push_back(op.key());
           } else {
-            group.elems.push_back(
-                op.kind() == kvpb::TxnOp::PUT
-                    ? kv::Elem{kv::ElemOp::kPut, op.key(), op.value(), 0, ""}
-                    : kv::Elem{kv::ElemOp::kDelete, op.key(), "", 0, ""});
+            group.elems.push_back(WriteElem(op));
           }
         }
         if (group.elems.empty()) return reply(std::move(response));

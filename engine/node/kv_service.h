@@ -12,7 +12,9 @@
 //   failed comparison is recorded like a success and a delayed duplicate of
 //   the request can never apply later.
 // - txn: reads at the start timestamp, then a one-phase transaction with
-//   every read key in the read set (serializable). Read-only transactions
+//   every read key in the read set (serializable); APPENDs are resolved by
+//   the FSM at apply time; an op kind this node does not know answers
+//   kNotImplemented. Read-only transactions
 //   commit nothing. A deduplicated reply (the transaction had committed in an
 //   earlier attempt) carries no reads: they are not known any more.
 // The timestamp the reads were made at is pinned for the compactor until the

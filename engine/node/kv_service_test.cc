@@ -124,6 +124,61 @@ TEST_F(KvServiceTest, TransactionAbortsWhenItsReadChangedAfterItsStart) {
   EXPECT_EQ(group_.tracker.pinned(), 0u);
 }
 
+TEST_F(KvServiceTest, TransactionAppendsAreResolvedWhenTheyApply) {
+  ASSERT_EQ(Put("l", "0,").error_kind(), 0u);
+  kvpb::ClientRequest request;
+  auto* read = request.mutable_txn()->add_ops();
+  read->set_kind(kvpb::TxnOp::READ);
+  read->set_key("l");
+  for (const char* element : {"1,", "2,"}) {
+    auto* append = request.mutable_txn()->add_ops();
+    append->set_kind(kvpb::TxnOp::APPEND);
+    append->set_key("l");
+    append->set_value(element);
+  }
+  const auto first = Call(request);
+  ASSERT_EQ(first.error_kind(), 0u) << first.error_message();
+  ASSERT_EQ(first.reads_size(), 1);
+  EXPECT_EQ(first.reads(0).value(), "0,") << "reads see the start";
+  const auto second = Call(request);
+  ASSERT_EQ(second.error_kind(), 0u) << second.error_message();
+  EXPECT_EQ(second.reads(0).value(), "0,1,2,");
+  EXPECT_EQ(Get("l").value(), "0,1,2,1,2,");
+}
+
+TEST_F(KvServiceTest, AReadTimestampFromAnEmptyStoreIsAcceptedBack) {
+  // Read-then-create from nothing: the create's start is the read's timestamp.
+  kvpb::ClientRequest read;
+  auto* op = read.mutable_txn()->add_ops();
+  op->set_kind(kvpb::TxnOp::READ);
+  op->set_key("k");
+  const auto first = Call(read);
+  ASSERT_EQ(first.error_kind(), 0u) << first.error_message();
+  ASSERT_FALSE(first.reads(0).found());
+  kvpb::ClientRequest create;
+  create.mutable_txn()->set_start_ts(first.read_ts());
+  create.mutable_txn()->add_read_keys("k");
+  auto* put = create.mutable_txn()->add_ops();
+  put->set_kind(kvpb::TxnOp::PUT);
+  put->set_key("k");
+  put->set_value("v");
+  const auto created = Call(create);
+  EXPECT_EQ(created.error_kind(), 0u) << created.error_message();
+  EXPECT_EQ(Get("k").value(), "v");
+}
+
+TEST_F(KvServiceTest, AnUnknownTxnOpKindIsNotImplemented) {
+  kvpb::ClientRequest request;
+  auto* op = request.mutable_txn()->add_ops();
+  op->set_kind(static_cast<kvpb::TxnOp::Kind>(9));
+  op->set_key("k");
+  op->set_value("v");
+  const auto reply = Call(request);
+  EXPECT_EQ(reply.error_kind(),
+            static_cast<uint32_t>(ErrorKind::kNotImplemented));
+  EXPECT_FALSE(Get("k").found());
+}
+
 TEST_F(KvServiceTest, ScansSkipTransactionKeysInBothDirections) {
   for (const char* key : {"!a", "!z", "a", "b"})
     ASSERT_EQ(Put(key, key).error_kind(), 0u);

@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status.h"
@@ -42,14 +41,6 @@ absl::StatusOr<std::optional<uint64_t>> CommitRecord(const mvcc::Store& store,
   if (!bytes.has_value()) return std::optional<uint64_t>();
   EKV_ASSIGN_OR_RETURN(uint64_t commit_ts, DecodeTxnCommitRecord(*bytes));
   return std::optional<uint64_t>(commit_ts);
-}
-
-// The last mutation of each key, by key.
-absl::btree_map<std::string, const Mutation*> LastWrites(
-    absl::Span<const Mutation> mutations) {
-  absl::btree_map<std::string, const Mutation*> writes;
-  for (const Mutation& mutation : mutations) writes[mutation.key] = &mutation;
-  return writes;
 }
 
 Mutation Put(std::string key, std::string value) {
@@ -144,7 +135,10 @@ absl::Status ApplyPrepare(mvcc::Store& store, const TxnMeta& meta,
                      meta.primary_key, false};
   std::vector<Mutation> records;
   std::vector<std::string> checked(read_keys.begin(), read_keys.end());
-  for (const auto& [key, mutation] : LastWrites(mutations)) {
+  // Appends resolve against the state at start_ts: the lock keeps the key
+  // unchanged from here until the commit.
+  for (const Mutation& mutation : store.Resolve(mutations, start_ts)) {
+    const std::string& key = mutation.key;
     EKV_ASSIGN_OR_RETURN(auto lock, LockOf(store, key));
     if (lock.has_value()) {
       if (lock->start_ts == start_ts) continue;  // a retry of this prepare
@@ -154,8 +148,8 @@ absl::Status ApplyPrepare(mvcc::Store& store, const TxnMeta& meta,
     key_lock.is_primary = key == meta.primary_key;
     const TxnIntent intent{
         start_ts,
-        mutation->op == MutationOp::kPut ? IntentOp::kPut : IntentOp::kDelete,
-        mutation->value};
+        mutation.op == MutationOp::kPut ? IntentOp::kPut : IntentOp::kDelete,
+        mutation.value};
     records.push_back(Put(TxnLockKey(key), EncodeTxnLock(key_lock)));
     records.push_back(Put(TxnIntentKey(key), EncodeTxnIntent(intent)));
     checked.push_back(key);

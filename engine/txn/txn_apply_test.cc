@@ -83,6 +83,15 @@ TEST_F(TwoPhase, PrepareLocksCommitPublishes) {
                           ErrorKind::kInvalidRequest));
 }
 
+TEST_F(TwoPhase, PrepareResolvesAppendsAgainstTheStateAtItsStart) {
+  ASSERT_TRUE(store.PutAt("a", "x", 5).ok());
+  const mvcc::Mutation append{mvcc::MutationOp::kAppend, "a", "1", 0};
+  ASSERT_TRUE(ApplyPrepare(store, Meta(0), {append, append}, {}, 10).ok());
+  ASSERT_TRUE(ApplyCommit(store, Meta(30), {"a"}, 10).ok());
+  EXPECT_EQ(Get(store, "a", 30), "x11");
+  EXPECT_EQ(Get(store, "a", 29), "x");
+}
+
 TEST_F(TwoPhase, AbortRemovesLocksAndForbidsTheCommit) {
   ASSERT_TRUE(
       ApplyPrepare(store, Meta(0), {Put("a", "1"), Put("b", "2")}, {}, 10)

@@ -1,0 +1,27 @@
+#include "workloads/list_value.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace ekv::workloads {
+
+std::string EncodeListElement(int64_t element) {
+  return absl::StrCat(element, ",");
+}
+
+std::optional<std::vector<int64_t>> DecodeList(absl::string_view bytes) {
+  std::vector<int64_t> out;
+  while (!bytes.empty()) {
+    const size_t comma = bytes.find(',');
+    if (comma == absl::string_view::npos || comma == 0) return std::nullopt;
+    int64_t element = 0;
+    if (!absl::SimpleAtoi(bytes.substr(0, comma), &element)) {
+      return std::nullopt;
+    }
+    out.push_back(element);
+    bytes.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace ekv::workloads
