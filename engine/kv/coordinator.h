@@ -110,6 +110,11 @@ class Coordinator {
 
   bool IsLeader() const { return raft_->IsLeader(); }
   uint64_t Term() const { return raft_->Term(); }
+  // The highest compaction point this leader proposed in its term (0: none).
+  // A snapshot pinned at or above it is safe from every compaction in flight.
+  uint64_t compaction_proposed_max_ts() const {
+    return compaction_proposed_max_ts_;
+  }
   // Leads, is ready, and is not handing leadership over.
   bool IsLeaderAcceptingWrites() const;
   int64_t RaftLeader() const { return raft_->LeaderHint(); }
@@ -176,6 +181,7 @@ class Coordinator {
   LeaseReadObserver* observer_ = nullptr;
 
   bool ready_ = false;
+  uint64_t compaction_proposed_max_ts_ = 0;
   uint64_t ready_term_ = 0;
   uint64_t last_applied_term_ = 0;
   bool ceiling_in_flight_ = false;

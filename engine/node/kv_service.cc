@@ -279,6 +279,12 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         const kvpb::TxnRequest& txn = request.txn();
         auto pin = std::make_shared<Token>(tracker_->Pin(start_ts));
         const uint64_t pinned_in_term = coordinator_->Term();
+        // A compaction proposed before the pin (or applied already, as a
+        // client's old start_ts may be) can pass it: it could not see the
+        // pin. Only one proposed after the pin must not.
+        const bool pin_protected =
+            start_ts >= std::max(store_->compacted_ts(),
+                                 coordinator_->compaction_proposed_max_ts());
         kvpb::ClientResponse response = ResponseFor(request, absl::OkStatus());
         response.set_read_ts(start_ts);
         kv::OperationGroup group;
@@ -311,10 +317,14 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         group.seq = request.seq();
         coordinator_->Dispatch(
             std::move(group),
-            [this, request, pin, pinned_in_term, response = std::move(response),
+            [this, request, pin, pinned_in_term, pin_protected,
+             response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
               pin->Release();
-              if (IsErrorKind(r.status, ErrorKind::kCompacted) &&
+              // A deduplicated outcome is an earlier attempt's, with its
+              // own snapshot.
+              if (pin_protected && !r.deduplicated &&
+                  IsErrorKind(r.status, ErrorKind::kCompacted) &&
                   coordinator_->IsLeader() &&
                   coordinator_->Term() == pinned_in_term) {
                 ++stats_.pinned_snapshots_compacted;
