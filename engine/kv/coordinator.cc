@@ -106,6 +106,7 @@ void Coordinator::MaybeCompact() {
   if (!min_ts.has_value()) return;
   if (raft_->Propose(CompactCommand(*min_ts).SerializeAsString()).ok()) {
     ++stats_.compaction_proposals;
+    compaction_proposed_ts_ = std::max(compaction_proposed_ts_, *min_ts);
   }
 }
 

@@ -131,6 +131,10 @@ class Coordinator {
 
   const CoordinatorStats& stats() const { return stats_; }
   size_t pending() const { return proposals_.size() + reads_.size(); }
+  // The highest compaction point this coordinator has proposed (0: none). A
+  // snapshot below it may be compacted away by a compaction already in the
+  // log, whatever is pinned from now on.
+  uint64_t compaction_proposed_ts() const { return compaction_proposed_ts_; }
 
  private:
   struct Proposal {
@@ -181,6 +185,7 @@ class Coordinator {
   bool ceiling_in_flight_ = false;
   int64_t last_renewal_ns_ = 0;
   int64_t last_compaction_ns_ = 0;
+  uint64_t compaction_proposed_ts_ = 0;
   uint64_t next_read_id_ = 1;
 
   std::map<uint64_t, Proposal> proposals_;   // by log index

@@ -277,8 +277,18 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
       request, txn.start_ts(), std::move(reply),
       [this, request](uint64_t start_ts, Reply reply) {
         const kvpb::TxnRequest& txn = request.txn();
+        // A start the client brought (read earlier, its pin since released)
+        // may be compacted away already: a pin taken now cannot save it.
+        if (start_ts < store_->compacted_ts()) {
+          return reply(ResponseFor(
+              request, CompactedError(start_ts, store_->compacted_ts())));
+        }
         auto pin = std::make_shared<Token>(tracker_->Pin(start_ts));
         const uint64_t pinned_in_term = coordinator_->Term();
+        // Compactions proposed before the pin did not see it; only one
+        // proposed after it may never pass it.
+        const bool pin_guards =
+            start_ts >= coordinator_->compaction_proposed_ts();
         kvpb::ClientResponse response = ResponseFor(request, absl::OkStatus());
         response.set_read_ts(start_ts);
         kv::OperationGroup group;
@@ -311,10 +321,11 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         group.seq = request.seq();
         coordinator_->Dispatch(
             std::move(group),
-            [this, request, pin, pinned_in_term, response = std::move(response),
+            [this, request, pin, pinned_in_term, pin_guards,
+             response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
               pin->Release();
-              if (IsErrorKind(r.status, ErrorKind::kCompacted) &&
+              if (pin_guards && IsErrorKind(r.status, ErrorKind::kCompacted) &&
                   coordinator_->IsLeader() &&
                   coordinator_->Term() == pinned_in_term) {
                 ++stats_.pinned_snapshots_compacted;
