@@ -14,10 +14,15 @@ std::optional<std::vector<int64_t>> DecodeList(absl::string_view bytes) {
   while (!bytes.empty()) {
     const size_t comma = bytes.find(',');
     if (comma == absl::string_view::npos || comma == 0) return std::nullopt;
-    int64_t element = 0;
-    if (!absl::SimpleAtoi(bytes.substr(0, comma), &element)) {
-      return std::nullopt;
+    // Exactly what EncodeListElement writes: an optional '-', then digits.
+    const absl::string_view digits = bytes.substr(0, comma);
+    const size_t sign = digits[0] == '-' ? 1 : 0;
+    if (digits.size() == sign) return std::nullopt;
+    for (size_t i = sign; i < digits.size(); ++i) {
+      if (digits[i] < '0' || digits[i] > '9') return std::nullopt;
     }
+    int64_t element = 0;
+    if (!absl::SimpleAtoi(digits, &element)) return std::nullopt;
     out.push_back(element);
     bytes.remove_prefix(comma + 1);
   }

@@ -33,7 +33,7 @@ constexpr std::array<PlantedBugInfo, kPlantedBugCount> kBugs = {{
      "register"},
     {PlantedBug::kTxnReadSetNotValidated, "txn-no-read-validation",
      "a transaction's read set is not validated at commit (write skew, G2)",
-     "bank"},
+     "list-append"},
     {PlantedBug::kWalAckBeforeSync, "wal-ack-before-sync",
      "WAL entries are acknowledged to the leader before they are synced",
      "register"},

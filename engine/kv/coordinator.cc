@@ -65,7 +65,6 @@ void Coordinator::BecomeReady() {
                                          kHlcWithoutCeilingWait));
   ceiling_in_flight_ = false;
   last_compaction_ns_ = Now();
-  compaction_proposed_max_ts_ = 0;
   ProposeCeiling();
 }
 
@@ -107,8 +106,7 @@ void Coordinator::MaybeCompact() {
   if (!min_ts.has_value()) return;
   if (raft_->Propose(CompactCommand(*min_ts).SerializeAsString()).ok()) {
     ++stats_.compaction_proposals;
-    compaction_proposed_max_ts_ =
-        std::max(compaction_proposed_max_ts_, *min_ts);
+    compaction_proposed_ts_ = std::max(compaction_proposed_ts_, *min_ts);
   }
 }
 

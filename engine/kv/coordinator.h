@@ -110,11 +110,6 @@ class Coordinator {
 
   bool IsLeader() const { return raft_->IsLeader(); }
   uint64_t Term() const { return raft_->Term(); }
-  // The highest compaction point this leader proposed in its term (0: none).
-  // A snapshot pinned at or above it is safe from every compaction in flight.
-  uint64_t compaction_proposed_max_ts() const {
-    return compaction_proposed_max_ts_;
-  }
   // Leads, is ready, and is not handing leadership over.
   bool IsLeaderAcceptingWrites() const;
   int64_t RaftLeader() const { return raft_->LeaderHint(); }
@@ -136,6 +131,10 @@ class Coordinator {
 
   const CoordinatorStats& stats() const { return stats_; }
   size_t pending() const { return proposals_.size() + reads_.size(); }
+  // The highest compaction point this coordinator has proposed (0: none). A
+  // snapshot below it may be compacted away by a compaction already in the
+  // log, whatever is pinned from now on.
+  uint64_t compaction_proposed_ts() const { return compaction_proposed_ts_; }
 
  private:
   struct Proposal {
@@ -181,12 +180,12 @@ class Coordinator {
   LeaseReadObserver* observer_ = nullptr;
 
   bool ready_ = false;
-  uint64_t compaction_proposed_max_ts_ = 0;
   uint64_t ready_term_ = 0;
   uint64_t last_applied_term_ = 0;
   bool ceiling_in_flight_ = false;
   int64_t last_renewal_ns_ = 0;
   int64_t last_compaction_ns_ = 0;
+  uint64_t compaction_proposed_ts_ = 0;
   uint64_t next_read_id_ = 1;
 
   std::map<uint64_t, Proposal> proposals_;   // by log index

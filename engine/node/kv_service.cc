@@ -277,14 +277,18 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
       request, txn.start_ts(), std::move(reply),
       [this, request](uint64_t start_ts, Reply reply) {
         const kvpb::TxnRequest& txn = request.txn();
+        // A start the client brought (read earlier, its pin since released)
+        // may be compacted away already: a pin taken now cannot save it.
+        if (start_ts < store_->compacted_ts()) {
+          return reply(ResponseFor(
+              request, CompactedError(start_ts, store_->compacted_ts())));
+        }
         auto pin = std::make_shared<Token>(tracker_->Pin(start_ts));
         const uint64_t pinned_in_term = coordinator_->Term();
-        // A compaction proposed before the pin (or applied already, as a
-        // client's old start_ts may be) can pass it: it could not see the
-        // pin. Only one proposed after the pin must not.
-        const bool pin_protected =
-            start_ts >= std::max(store_->compacted_ts(),
-                                 coordinator_->compaction_proposed_max_ts());
+        // Compactions proposed before the pin did not see it; only one
+        // proposed after it may never pass it.
+        const bool pin_guards =
+            start_ts >= coordinator_->compaction_proposed_ts();
         kvpb::ClientResponse response = ResponseFor(request, absl::OkStatus());
         response.set_read_ts(start_ts);
         kv::OperationGroup group;
@@ -317,13 +321,13 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         group.seq = request.seq();
         coordinator_->Dispatch(
             std::move(group),
-            [this, request, pin, pinned_in_term, pin_protected,
+            [this, request, pin, pinned_in_term, pin_guards,
              response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
               pin->Release();
               // A deduplicated outcome is an earlier attempt's, with its
               // own snapshot.
-              if (pin_protected && !r.deduplicated &&
+              if (pin_guards && !r.deduplicated &&
                   IsErrorKind(r.status, ErrorKind::kCompacted) &&
                   coordinator_->IsLeader() &&
                   coordinator_->Term() == pinned_in_term) {

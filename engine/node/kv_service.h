@@ -43,9 +43,9 @@ struct KvServiceOptions {
 
 struct KvServiceStats {
   // Transactions whose pinned start timestamp was compacted away while this
-  // node led the same term throughout, by a compaction it proposed after the
-  // pin: compaction must never pass a pin it can see, so anything but 0 is an
-  // engine bug (the simulator checks it).
+  // node led the same term throughout, by a compaction proposed after the pin
+  // (one proposed before it could not see it): compaction must never pass a
+  // pin, so anything but 0 is an engine bug (the simulator checks it).
   uint64_t pinned_snapshots_compacted = 0;
 };
 

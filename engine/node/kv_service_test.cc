@@ -167,6 +167,49 @@ TEST_F(KvServiceTest, AReadTimestampFromAnEmptyStoreIsAcceptedBack) {
   EXPECT_EQ(Get("k").value(), "v");
 }
 
+kvpb::ClientRequest PutFrom(uint64_t start_ts, const std::string& key) {
+  kvpb::ClientRequest request;
+  request.mutable_txn()->set_start_ts(start_ts);
+  auto* put = request.mutable_txn()->add_ops();
+  put->set_kind(kvpb::TxnOp::PUT);
+  put->set_key(key);
+  put->set_value("v");
+  return request;
+}
+
+TEST_F(KvServiceTest, AStartBelowTheCompactionPointIsRefusedAtOnce) {
+  ASSERT_EQ(Put("x", "1").error_kind(), 0u);
+  const uint64_t start_ts = Get("x").read_ts();
+  ASSERT_EQ(Put("x", "2").error_kind(), 0u);
+  group_.store.Compact(group_.store.LastCommitTS());
+  const size_t proposed = group_.raft.log.size();
+  const auto refused = Call(PutFrom(start_ts, "z"));
+  EXPECT_EQ(refused.error_kind(), static_cast<uint32_t>(ErrorKind::kCompacted));
+  EXPECT_EQ(group_.raft.log.size(), proposed) << "nothing proposed";
+  EXPECT_EQ(group_.tracker.pinned(), 0u);
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 0u);
+}
+
+TEST_F(KvServiceTest, ACompactionProposedBeforeThePinIsNoPinViolation) {
+  ASSERT_EQ(Put("x", "1").error_kind(), 0u);
+  const uint64_t start_ts = Get("x").read_ts();
+  // Past the retention window, with a later write for compaction to keep.
+  group_.clock.AdvanceMs(kv::CompactionOptions().retention_window_ms + 1000);
+  group_.coordinator.OnTick();
+  group_.CommitAll();
+  ASSERT_EQ(Put("y", "1").error_kind(), 0u);
+  // The leader proposes a compaction above start_ts; before it applies, a
+  // transaction arrives from start_ts: its pin comes too late to matter.
+  group_.clock.AdvanceMs(kv::CompactionOptions().interval_ms);
+  group_.coordinator.OnTick();
+  ASSERT_GT(group_.coordinator.compaction_proposed_ts(), start_ts);
+  const auto doomed = Call(PutFrom(start_ts, "z"));
+  EXPECT_EQ(doomed.error_kind(), static_cast<uint32_t>(ErrorKind::kCompacted))
+      << doomed.error_message();
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 0u);
+  EXPECT_FALSE(Get("z").found());
+}
+
 TEST_F(KvServiceTest, AnUnknownTxnOpKindIsNotImplemented) {
   kvpb::ClientRequest request;
   auto* op = request.mutable_txn()->add_ops();
