@@ -1,8 +1,8 @@
 // Seeded simulations of Raft groups under the simulator's full fault model
 // (tests/raft_sim.h), one test case per seed, so a failure names its seed:
 //
-//   bazel test //tests:raft_sim_3_test
-//   bazel-bin/tests/raft_sim_3_test --gtest_filter='*Seed17'   # one seed
+//   bazel test //tests:raft_sim_3_1_test
+//   bazel-bin/tests/raft_sim_3_1_test --gtest_filter='*Seed17'   # one seed
 //
 // The seeds and group size come from the target's arguments (--nodes=N
 // --seeds=A..B). A longer sweep is opt-in: EKV_RAFT_SIM_SEEDS=A..B (read
