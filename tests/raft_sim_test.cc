@@ -1,13 +1,12 @@
 // Seeded simulations of Raft groups under the simulator's full fault model
 // (tests/raft_sim.h), one test case per seed, so a failure names its seed:
 //
-//   bazel test //tests:raft_sim_3_test
-//   bazel-bin/tests/raft_sim_3_test --gtest_filter='*Seed17'   # one seed
+//   bazel test //tests:raft_sim_3_1_test
+//   bazel-bin/tests/raft_sim_3_1_test --gtest_filter='*Seed17'   # one seed
 //
 // The seeds and group size come from the target's arguments (--nodes=N
 // --seeds=A..B). A longer sweep is opt-in: EKV_RAFT_SIM_SEEDS=A..B (read
 // here, by the test's main, never by simulated code) replaces the range.
-#include "engine/base/planted_bugs.h"
 #include "tests/raft_sim.h"
 
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "engine/base/planted_bugs.h"
 #include "gtest/gtest.h"
 
 namespace ekv::raft_sim {
