@@ -11,6 +11,7 @@
 #include "engine/base/check.h"
 #include "engine/node/kv_node.h"
 #include "sim/nemesis.h"
+#include "sim/raft_checker.h"
 #include "sim/world.h"
 #include "workloads/workload.h"
 
@@ -215,11 +216,19 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
   std::vector<std::unique_ptr<workloads::Workload>> workloads =
       std::move(made).value();
 
+  RaftChecker raft_checker(
+      &world, [&world](EndpointId id) -> const raft::Replica* {
+        auto* node = world.ProcessAs<node::KvNode>(id);
+        return node == nullptr ? nullptr : &node->replica();
+      });
   const node::KvNodeOptions node_options = NodeOptions(options, members);
   for (int64_t i = 0; i < options.nodes; ++i) {
-    world.AddNode([&node_options](const Env& env, EndpointId self) {
-      return std::make_unique<node::KvNode>(env, self, node_options);
-    });
+    world.AddNode(
+        [&node_options, &raft_checker](const Env& env, EndpointId self) {
+          auto node = std::make_unique<node::KvNode>(env, self, node_options);
+          node->set_replica_observer(&raft_checker);
+          return node;
+        });
   }
   for (auto& workload : workloads) {
     report.notes.push_back(absl::StrCat(
@@ -233,7 +242,10 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
     }
   }
   PinWatch pins(&world);
-  world.SetAfterEvent([&pins] { pins.AfterEvent(); });
+  world.SetAfterEvent([&pins, &raft_checker] {
+    pins.AfterEvent();
+    raft_checker.AfterEvent();
+  });
   Nemesis nemesis(&world, [&world] { return Leader(world); });
   world.Start();
   nemesis.Start();
@@ -260,6 +272,10 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
                      " info in all)")});
   }
   report.checks.push_back(pins.Result());
+  report.checks.push_back(CheckResult{
+      "raft_invariants", raft_checker.violation_count() == 0, true,
+      raft_checker.violations().empty() ? ""
+                                        : raft_checker.violations().front()});
   report.checks.push_back(CheckHlcLogOrder(world));
   report.checks.push_back(CheckConvergence(world));
   report.faults = nemesis.injected();

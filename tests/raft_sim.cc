@@ -11,8 +11,8 @@
 #include "engine/base/random.h"
 #include "engine/raft/testing/replica_node.h"
 #include "sim/nemesis.h"
+#include "sim/raft_checker.h"
 #include "sim/world.h"
-#include "tests/raft_checker.h"
 
 namespace ekv::raft_sim {
 namespace {
@@ -48,7 +48,16 @@ class Run {
   Run(uint64_t seed, const RaftSimOptions& o, sim::SimOptions options)
       : o_(o),
         world_(seed, options),
-        checker_(&world_),
+        checker_(
+            &world_,
+            [this](EndpointId id) -> const raft::Replica* {
+              auto* node = world_.ProcessAs<raft::testing::ReplicaNode>(id);
+              return node == nullptr ? nullptr : &node->replica();
+            },
+            [this](EndpointId id) -> uint64_t {
+              auto* node = world_.ProcessAs<raft::testing::ReplicaNode>(id);
+              return node == nullptr ? 0 : node->state().hash();
+            }),
         proposer_(Random::ForStream(seed, "raft-sim/proposer")) {
     raft::ReplicaConfig config = SimReplicaConfig(o.nodes);
     config.raft.bugs = o.bugs;
@@ -93,7 +102,7 @@ class Run {
 
   const RaftSimOptions o_;
   sim::World world_;
-  RaftChecker checker_;
+  sim::RaftChecker checker_;
   std::unique_ptr<sim::Nemesis> nemesis_;
   Random proposer_;
   uint64_t proposals_ = 0;

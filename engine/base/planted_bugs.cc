@@ -14,8 +14,8 @@ constexpr std::array<PlantedBugInfo, kPlantedBugCount> kBugs = {{
      "step-down)",
      "register"},
     {PlantedBug::kLeaseTooLong, "lease-too-long",
-     "the read lease lasts the whole election timeout, ignoring the "
-     "clock-error margin",
+     "the read lease is sized by the randomized election timeout's upper end "
+     "(2x), not its minimum less the clock-error margin",
      "register"},
     {PlantedBug::kCommitFromOlderTerm, "commit-old-term",
      "the leader commits entries of an older term by counting replicas",

@@ -232,12 +232,20 @@ void Coordinator::LinearizableRead(ReadCallback done) {
   StartReadIndex(true, std::move(done));
 }
 
+bool Coordinator::LeaseReadAllowed() const {
+  // The defect trusts Raft's lease alone, which then outlives leadership.
+  if (EKV_PLANTED_BUG(options_.bugs, kLeaseAfterStepDown)) {
+    return raft_->LeaseValid();
+  }
+  // Ready: this term's no-op applied, so the commit index covers every write
+  // acknowledged by any earlier leader.
+  return ready_ && raft_->IsLeader() && raft_->LeaseValid();
+}
+
 void Coordinator::LeaseRead(ReadCallback done) {
   CheckLeadership();
   if (!options_.lease_reads) return LinearizableRead(std::move(done));
-  // Ready: this term's no-op applied, so the commit index covers every write
-  // acknowledged by any earlier leader.
-  const bool hit = ready_ && raft_->IsLeader() && raft_->LeaseValid();
+  const bool hit = LeaseReadAllowed();
   if (observer_ != nullptr) observer_->ObserveLeaseRead(hit);
   if (!hit) {
     ++stats_.lease_misses;

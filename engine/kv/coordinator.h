@@ -110,6 +110,8 @@ class Coordinator {
 
   bool IsLeader() const { return raft_->IsLeader(); }
   uint64_t Term() const { return raft_->Term(); }
+  // Whether a lease read may be served here now, without a ReadIndex round.
+  bool LeaseReadAllowed() const;
   // Leads, is ready, and is not handing leadership over.
   bool IsLeaderAcceptingWrites() const;
   int64_t RaftLeader() const { return raft_->LeaderHint(); }

@@ -79,6 +79,10 @@ class KvNode final : public Process {
   const KvService& service() const { return service_; }
   kv::Coordinator& coordinator() { return coordinator_; }
   const raft::Replica& replica() const { return replica_; }
+  // For the simulator's Raft checker; set before Start() to observe recovery.
+  void set_replica_observer(raft::ReplicaObserver* observer) {
+    replica_.set_observer(observer);
+  }
   const KvNodeCounters& counters() const { return counters_; }
   EndpointId id() const { return self_; }
 

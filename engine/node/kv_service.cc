@@ -111,8 +111,13 @@ KvService::KvService(kv::Coordinator* coordinator, const mvcc::Store* store,
 void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
   const bool local_read = request.op_case() == kvpb::ClientRequest::kGet ||
                           request.op_case() == kvpb::ClientRequest::kScan;
-  if (!coordinator_->IsLeader() &&
-      !(local_read && EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp))) {
+  // The planted defects serve reads where they must not: from a follower's
+  // local state, or from a deposed leader's surviving lease.
+  const bool defect_serves_read =
+      local_read && (EKV_PLANTED_BUG(options_.bugs, kFollowerReadTimestamp) ||
+                     (EKV_PLANTED_BUG(options_.bugs, kLeaseAfterStepDown) &&
+                      coordinator_->LeaseReadAllowed()));
+  if (!coordinator_->IsLeader() && !defect_serves_read) {
     return reply(
         ResponseFor(request, NotLeaderError(coordinator_->RaftLeader())));
   }

@@ -429,8 +429,10 @@ bool Raft::LeaseValidAfter(int64_t ticks) const {
       !lease_anchor_tick_.has_value() || !CommittedInCurrentTerm()) {
     return false;
   }
+  // The defect: the lease is sized by the randomized election timeout's upper
+  // end (2x), not by its minimum less the clock-error margin.
   const int lease_ticks = EKV_PLANTED_BUG(config_.bugs, kLeaseTooLong)
-                              ? config_.election_timeout_ticks
+                              ? 2 * config_.election_timeout_ticks
                               : config_.lease_ticks();
   return now - *lease_anchor_tick_ < lease_ticks;
 }

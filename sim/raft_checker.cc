@@ -1,12 +1,11 @@
-#include "tests/raft_checker.h"
+#include "sim/raft_checker.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/raft/testing/replica_node.h"
 #include "xxhash.h"
 
-namespace ekv::raft_sim {
+namespace ekv::sim {
 namespace {
 
 // Violations kept verbatim; later ones are only counted.
@@ -30,8 +29,7 @@ void RaftChecker::Violation(std::string what) {
 }
 
 uint64_t RaftChecker::StateHash(EndpointId node) const {
-  auto* process = world_->ProcessAs<raft::testing::ReplicaNode>(node);
-  return process == nullptr ? 0 : process->state().hash();
+  return state_hash_of_ ? state_hash_of_(node) : 0;
 }
 
 uint64_t RaftChecker::hash_at(uint64_t index) const {
@@ -41,9 +39,9 @@ uint64_t RaftChecker::hash_at(uint64_t index) const {
 
 void RaftChecker::OnPersisted(EndpointId node,
                               absl::Span<const raftpb::Entry> entries) {
-  auto* process = world_->ProcessAs<raft::testing::ReplicaNode>(node);
-  if (process == nullptr || process->replica().raw_node() == nullptr) return;
-  const raft::RaftLog& log = process->replica().raw_node()->raft().log();
+  const raft::Replica* replica = replica_of_(node);
+  if (replica == nullptr || replica->raw_node() == nullptr) return;
+  const raft::RaftLog& log = replica->raw_node()->raft().log();
   uint64_t previous_term = log.TermOrZero(entries.front().index() - 1);
   for (const raftpb::Entry& entry : entries) {
     const auto key = std::make_pair(entry.index(), entry.term());
@@ -59,8 +57,8 @@ void RaftChecker::OnPersisted(EndpointId node,
 }
 
 void RaftChecker::OnApplied(EndpointId node, const raftpb::Entry& entry) {
-  auto* process = world_->ProcessAs<raft::testing::ReplicaNode>(node);
-  const uint64_t term = process == nullptr ? 0 : process->replica().term();
+  const raft::Replica* replica = replica_of_(node);
+  const uint64_t term = replica == nullptr ? 0 : replica->term();
   const Applied applied{entry.term(), DataHash(entry), StateHash(node), term};
   auto [it, inserted] = applied_.emplace(entry.index(), applied);
   if (!inserted) {
@@ -69,7 +67,7 @@ void RaftChecker::OnApplied(EndpointId node, const raftpb::Entry& entry) {
       Violation(absl::StrCat("state machine safety: node ", node,
                              " applied another entry at index ",
                              entry.index()));
-    } else if (it->second.state_hash != applied.state_hash) {
+    } else if (state_hash_of_ && it->second.state_hash != applied.state_hash) {
       Violation(absl::StrCat("state machine safety: node ", node,
                              " reached another state at index ", entry.index(),
                              " (its earlier entries differ)"));
@@ -84,7 +82,7 @@ void RaftChecker::OnRestored(EndpointId node,
   auto it = applied_.find(meta.index());
   if (it == applied_.end()) return;  // taken from a state nobody reported
   if (it->second.term != meta.term() ||
-      it->second.state_hash != StateHash(node)) {
+      (state_hash_of_ && it->second.state_hash != StateHash(node))) {
     Violation(absl::StrCat("state machine safety: node ", node,
                            " restored a snapshot at ", meta.index(),
                            " whose state differs from what was applied"));
@@ -98,10 +96,9 @@ void RaftChecker::AfterEvent() {
 
 void RaftChecker::CheckLeaders() {
   for (EndpointId node : world_->nodes()) {
-    auto* process = world_->ProcessAs<raft::testing::ReplicaNode>(node);
-    if (process == nullptr || process->replica().raw_node() == nullptr)
-      continue;
-    const raft::Raft& raft = process->replica().raw_node()->raft();
+    const raft::Replica* replica = replica_of_(node);
+    if (replica == nullptr || replica->raw_node() == nullptr) continue;
+    const raft::Raft& raft = replica->raw_node()->raft();
     if (raft.role() != raft::Role::kLeader) continue;
     auto [it, inserted] = leader_of_term_.emplace(raft.term(), node);
     if (it->second != node) {
@@ -133,17 +130,16 @@ void RaftChecker::CheckLeaderCompleteness(EndpointId node,
 void RaftChecker::CheckLeases() {
   const int64_t now = world_->now_ns();
   for (EndpointId holder : world_->nodes()) {
-    auto* process = world_->ProcessAs<raft::testing::ReplicaNode>(holder);
-    if (process == nullptr) continue;
-    const raft::Replica& replica = process->replica();
+    const raft::Replica* holder_replica = replica_of_(holder);
+    if (holder_replica == nullptr) continue;
+    const raft::Replica& replica = *holder_replica;
     if (!replica.LeaseValidAt(world_->clock(holder).MonotonicAt(now))) {
       continue;
     }
     for (EndpointId other : world_->nodes()) {
-      auto* p = world_->ProcessAs<raft::testing::ReplicaNode>(other);
-      if (p == nullptr || other == holder || p->replica().raw_node() == nullptr)
-        continue;
-      const raft::Raft& raft = p->replica().raw_node()->raft();
+      const raft::Replica* p = replica_of_(other);
+      if (p == nullptr || other == holder || p->raw_node() == nullptr) continue;
+      const raft::Raft& raft = p->raw_node()->raft();
       if (raft.role() == raft::Role::kLeader && raft.term() > replica.term() &&
           raft.CommittedInCurrentTerm()) {
         Violation(absl::StrCat("lease safety: node ", holder,
@@ -155,4 +151,4 @@ void RaftChecker::CheckLeases() {
   }
 }
 
-}  // namespace ekv::raft_sim
+}  // namespace ekv::sim

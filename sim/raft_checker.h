@@ -17,10 +17,17 @@
 //
 // Violations are collected (with the simulated time), not asserted, so the
 // runner can report the seed; the first one stops the run.
-#ifndef EKV_TESTS_RAFT_CHECKER_H_
-#define EKV_TESTS_RAFT_CHECKER_H_
+//
+// It serves any process that runs a raft::Replica: the run says how to find
+// a node's Replica (nullptr while it is down) and, when its state machine can
+// hash its state cheaply, that hash (otherwise the state check is skipped and
+// only the entries are compared). Install it as each Replica's observer
+// before the Replica starts, so recovery is observed too.
+#ifndef EKV_SIM_RAFT_CHECKER_H_
+#define EKV_SIM_RAFT_CHECKER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -30,11 +37,18 @@
 #include "engine/raft/replica.h"
 #include "sim/world.h"
 
-namespace ekv::raft_sim {
+namespace ekv::sim {
 
 class RaftChecker : public raft::ReplicaObserver {
  public:
-  explicit RaftChecker(sim::World* world) : world_(world) {}
+  using ReplicaOf = std::function<const raft::Replica*(EndpointId)>;
+  using StateHashOf = std::function<uint64_t(EndpointId)>;
+
+  RaftChecker(World* world, ReplicaOf replica_of,
+              StateHashOf state_hash_of = nullptr)
+      : world_(world),
+        replica_of_(std::move(replica_of)),
+        state_hash_of_(std::move(state_hash_of)) {}
 
   void OnPersisted(EndpointId node,
                    absl::Span<const raftpb::Entry> entries) override;
@@ -71,7 +85,9 @@ class RaftChecker : public raft::ReplicaObserver {
   void CheckLeases();
   uint64_t StateHash(EndpointId node) const;
 
-  sim::World* world_;
+  World* world_;
+  ReplicaOf replica_of_;
+  StateHashOf state_hash_of_;
   std::map<uint64_t, EndpointId> leader_of_term_;
   std::set<std::pair<EndpointId, uint64_t>> completeness_checked_;
   // (index, term) -> (term before it, data hash)
@@ -82,6 +98,6 @@ class RaftChecker : public raft::ReplicaObserver {
   uint64_t violation_count_ = 0;
 };
 
-}  // namespace ekv::raft_sim
+}  // namespace ekv::sim
 
-#endif  // EKV_TESTS_RAFT_CHECKER_H_
+#endif  // EKV_SIM_RAFT_CHECKER_H_
