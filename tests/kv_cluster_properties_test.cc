@@ -1,80 +1,83 @@
 // Properties of the KV cluster simulation beyond the main seed sweep:
-// determinism, safety with clock offsets far beyond the bound, the ReadIndex
-// path alone, and that the checks catch the KV engine's planted bugs.
+// determinism of the run and its history, safety with clock offsets far beyond
+// the bound, and the ReadIndex path alone.
+#include <cstdio>
 #include <string>
 
-#include "engine/base/planted_bugs.h"
 #include "gtest/gtest.h"
-#include "tests/kv_cluster_run.h"
+#include "tests/kv_sim_options.h"
 
 namespace ekv::tests {
 namespace {
 
 int SeedsOr(int plain, int sanitized) {
-#if defined(__SANITIZE_ADDRESS__)
-  (void)plain;
-  return sanitized;
-#else
-  (void)sanitized;
-  return plain;
-#endif
+  return Sanitized() ? sanitized : plain;
 }
 
-TEST(KvClusterSim, ASeedReplaysBitForBit) {
-  KvClusterOptions options;
-  options.keep_history = true;
+std::string ReadFile(const std::string& path) {
+  std::string text;
+  if (std::FILE* in = std::fopen(path.c_str(), "r")) {
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof(buffer), in)) > 0)
+      text.append(buffer, n);
+    std::fclose(in);
+  }
+  return text;
+}
+
+TEST(KvClusterSim, ASeedReplaysBitForBitWithTheSameHistory) {
+  const char* dir = std::getenv("TEST_TMPDIR");  // test tooling
+  ASSERT_NE(dir, nullptr);
   for (uint64_t seed : {7u, 8u}) {
-    const KvClusterReport first = RunKvCluster(seed, options);
-    const KvClusterReport second = RunKvCluster(seed, options);
-    EXPECT_EQ(first.trace_hash, second.trace_hash) << "seed " << seed;
-    EXPECT_EQ(first.events, second.events) << "seed " << seed;
-    EXPECT_EQ(first.history_jsonl, second.history_jsonl) << "seed " << seed;
-    EXPECT_FALSE(first.history_jsonl.empty());
+    std::string histories[2];
+    uint64_t hashes[2];
+    for (int run = 0; run < 2; ++run) {
+      sim::KvRunConfig config;
+      config.workload = "register";
+      config.history_path =
+          std::string(dir) + "/h" + std::to_string(run) + ".jsonl";
+      const sim::RunReport report = sim::RunKvCluster(
+          seed, RegisterClusterOptions(seed), config, nullptr);
+      hashes[run] = report.trace_hash;
+      histories[run] = ReadFile(config.history_path);
+    }
+    EXPECT_EQ(hashes[0], hashes[1]) << "seed " << seed;
+    EXPECT_EQ(histories[0], histories[1]) << "seed " << seed;
+    EXPECT_FALSE(histories[0].empty());
   }
 }
 
-// The HLC's order rests on the Raft-agreed ceiling, lease reads on clock
-// rates: with wall clocks off by up to 2 s (initially and in jumps), every
-// safety check still holds.
+// The HLC's order rests on the Raft-agreed ceiling, lease reads on clock rates:
+// with wall clocks off by up to 2 s (initially and in jumps), every safety
+// check still holds.
 TEST(KvClusterSim, SafetyHoldsWithClockOffsetsBeyondTheBound) {
-  KvClusterOptions options;
-  options.clock_beyond_bound = true;
   for (int seed = 1; seed <= SeedsOr(100, 4); ++seed) {
-    const KvClusterReport report = RunKvCluster(seed, options);
+    const sim::RunReport report =
+        RunRegisterCluster(seed, [](sim::SimOptions& o) {
+          o.clock_beyond_bound = true;
+          o.clock_beyond_offset_ns_max = 2'000'000'000;
+          o.clock_offset_ns_initial_max = 2'000'000'000;
+          o.nemesis_clock_jump = true;
+        });
+    EXPECT_TRUE(report.options.beyond_fault_model());
     EXPECT_TRUE(report.passed())
-        << report.Summary() << "replay: bazel run //tests:kv_cluster_smoke -- "
-        << seed << " swarm beyond";
+        << FailureText(report)
+        << " --clock_beyond_bound true --clock_beyond_offset_ns_max 2s"
+           " --clock_offset_ns_initial_max 2s";
   }
 }
 
 TEST(KvClusterSim, ReadIndexAloneIsLinearizable) {
-  KvClusterOptions options;
-  options.lease_reads = false;
   for (int seed = 2001; seed <= 2000 + SeedsOr(100, 4); ++seed) {
-    const KvClusterReport report = RunKvCluster(seed, options);
-    EXPECT_TRUE(report.passed()) << report.Summary();
-    EXPECT_EQ(report.lease_hits, 0u);
+    const sim::RunReport report = RunRegisterCluster(
+        seed, [](sim::SimOptions& o) { o.kv_lease_reads = false; });
+    EXPECT_TRUE(report.passed())
+        << FailureText(report) << " --kv_lease_reads false";
+    EXPECT_EQ(report.probes.count(Probe::kLeaseReadFellBack), 0u)
+        << "no lease, so no lease read falls back";
   }
 }
-
-// Each planted KV bug a register workload can expose is caught within a
-// small seed budget (the other KV bugs need the transactional workloads).
-class PlantedKvBug : public ::testing::TestWithParam<PlantedBug> {};
-
-TEST_P(PlantedKvBug, IsCaughtWithinFortySeeds) {
-  KvClusterOptions options;
-  options.bug = GetParam();
-  int caught = 0;
-  for (int seed = 1; seed <= 40 && caught == 0; ++seed) {
-    if (!RunKvCluster(seed, options).passed()) ++caught;
-  }
-  EXPECT_GT(caught, 0) << GetPlantedBugInfo(GetParam()).name
-                       << " escaped 40 seeds";
-}
-
-INSTANTIATE_TEST_SUITE_P(Bugs, PlantedKvBug,
-                         ::testing::Values(PlantedBug::kFollowerReadTimestamp,
-                                           PlantedBug::kRetryAppliedTwice));
 
 }  // namespace
 }  // namespace ekv::tests
