@@ -216,9 +216,10 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
   std::vector<std::unique_ptr<workloads::Workload>> workloads =
       std::move(made).value();
 
+  // Every node of a KV run is a KvNode: no dynamic_cast on this hot path.
   RaftChecker raft_checker(
       &world, [&world](EndpointId id) -> const raft::Replica* {
-        auto* node = world.ProcessAs<node::KvNode>(id);
+        auto* node = static_cast<node::KvNode*>(world.process(id));
         return node == nullptr ? nullptr : &node->replica();
       });
   const node::KvNodeOptions node_options = NodeOptions(options, members);

@@ -90,6 +90,10 @@ void RaftChecker::OnRestored(EndpointId node,
 }
 
 void RaftChecker::AfterEvent() {
+  // Only a node's own event changes Raft state (who leads, what is committed,
+  // who holds a lease); clients' and the world's events cannot.
+  const EndpointId id = world_->current_endpoint();
+  if (id == 0 || !world_->IsNode(id)) return;
   CheckLeaders();
   CheckLeases();
 }
