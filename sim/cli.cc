@@ -322,6 +322,15 @@ absl::StatusOr<SimOptions> OptionsFor(const RunArgs& args) {
     options.liveness_phase_ns = options.duration_ns / 4;
   }
   EKV_RETURN_IF_ERROR(ValidateOptions(options));
+  if (args.cluster == ClusterKind::kKv) {
+    // Builds the workloads once to reject what a run could not host.
+    workloads::WorkloadContext context;
+    context.nodes.assign(static_cast<size_t>(options.nodes), 1);
+    EKV_RETURN_IF_ERROR(
+        workloads::MakeWorkloads(WorkloadOf(args),
+                                 static_cast<int>(options.clients), context)
+            .status());
+  }
   return options;
 }
 

@@ -23,7 +23,7 @@ namespace ekv::sim {
 struct SimOptions {
   // The cluster and the run's bounds.
   int64_t nodes = 3;
-  int64_t clients = 2;
+  int64_t clients = 5;
   // Each client issues at most this many operations (shrinking lowers it).
   int64_t client_ops_max = 1'000'000;
   int64_t duration_ns = 20 * 1'000'000'000LL;       // simulated time of the run

@@ -325,7 +325,10 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
              response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
               pin->Release();
-              if (pin_guards && IsErrorKind(r.status, ErrorKind::kCompacted) &&
+              // A deduplicated outcome is an earlier attempt's, with its
+              // own snapshot.
+              if (pin_guards && !r.deduplicated &&
+                  IsErrorKind(r.status, ErrorKind::kCompacted) &&
                   coordinator_->IsLeader() &&
                   coordinator_->Term() == pinned_in_term) {
                 ++stats_.pinned_snapshots_compacted;

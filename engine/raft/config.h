@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "engine/base/buggify.h"
 #include "engine/base/planted_bugs.h"
 
 namespace ekv::raft {
@@ -76,6 +77,9 @@ struct Config {
   // (engine/base/planted_bugs.h); nullptr (always, outside the simulator)
   // runs the correct protocol.
   const PlantedBugs* bugs = nullptr;
+  // Rare paths forced on in simulation (engine/base/buggify.h); nullptr
+  // outside it.
+  Buggify* buggify = nullptr;
 
   // Lease length in ticks: the election timeout, minus one tick of
   // quantization (a tick counter can lag the clock by up to one tick), minus

@@ -6,36 +6,6 @@
 #include "engine/base/check.h"
 
 namespace ekv::raft {
-namespace {
-
-// Released entries are erased once there are this many and they are at least
-// half of the vector: amortized O(1) per entry.
-constexpr size_t kEraseReleasedEntriesMin = 64;
-
-}  // namespace
-
-std::optional<uint64_t> UnstableLog::MaybeFirstIndex() const {
-  if (snapshot_ != nullptr) return snapshot_->metadata().index() + 1;
-  return std::nullopt;
-}
-
-std::optional<uint64_t> UnstableLog::MaybeLastIndex() const {
-  if (size() > 0) return offset_ + size() - 1;
-  if (snapshot_ != nullptr) return snapshot_->metadata().index();
-  return std::nullopt;
-}
-
-std::optional<uint64_t> UnstableLog::MaybeTerm(uint64_t index) const {
-  if (index < offset_) {
-    if (snapshot_ != nullptr && snapshot_->metadata().index() == index) {
-      return snapshot_->metadata().term();
-    }
-    return std::nullopt;
-  }
-  if (index - offset_ >= size()) return std::nullopt;
-  return At(index).term();
-}
-
 absl::Span<const raftpb::Entry> UnstableLog::UnpersistedEntries() const {
   return Slice(persisted_index_ + 1, offset_ + size());
 }
@@ -45,18 +15,17 @@ absl::Span<const raftpb::Entry> UnstableLog::Slice(uint64_t lo,
   EKV_CHECK_LE(offset_, lo);
   EKV_CHECK_LE(lo, hi);
   EKV_CHECK_LE(hi, offset_ + size());
-  return absl::MakeConstSpan(entries_.data() + head_ + (lo - offset_), hi - lo);
+  return entries_.Span(lo - offset_, hi - lo);
 }
 
 void UnstableLog::TruncateAfter(uint64_t index) {
   if (index + 1 <= offset_) {
     // Everything held is replaced; the new entries start before or at the
     // current offset, right after Storage's (possibly stale) entries.
-    entries_.clear();
-    head_ = 0;
+    entries_.Clear();
     offset_ = index + 1;
   } else {
-    entries_.resize(head_ + (index + 1 - offset_));
+    entries_.Truncate(index + 1 - offset_);
   }
   persisted_index_ = std::min(persisted_index_, index);
 }
@@ -70,8 +39,10 @@ void UnstableLog::TruncateAndAppend(std::vector<raftpb::Entry>&& entries) {
 
 void UnstableLog::Append(raftpb::Entry&& entry) {
   EKV_CHECK_EQ(entry.index(), offset_ + size()) << "unstable log gap";
-  entries_.push_back(std::move(entry));
+  entries_.PushSlot() = std::move(entry);
 }
+
+raftpb::Entry& UnstableLog::AppendSlot() { return entries_.PushSlot(); }
 
 void UnstableLog::PersistedTo(uint64_t index, uint64_t term) {
   const std::optional<uint64_t> held_term = MaybeTerm(index);
@@ -90,19 +61,13 @@ void UnstableLog::ReleaseTo(uint64_t index) {
   const uint64_t release_to = std::min(index, persisted_index_);
   if (release_to < offset_) return;
   const uint64_t count = std::min<uint64_t>(release_to + 1 - offset_, size());
-  head_ += count;
+  entries_.PopFront(count);
   offset_ += count;
-  if (head_ >= kEraseReleasedEntriesMin && head_ * 2 >= entries_.size()) {
-    entries_.erase(entries_.begin(),
-                   entries_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-  }
 }
 
 void UnstableLog::Restore(raftpb::Snapshot snapshot) {
   const uint64_t index = snapshot.metadata().index();
-  entries_.clear();
-  head_ = 0;
+  entries_.Clear();
   offset_ = index + 1;
   persisted_index_ = index;
   snapshot_ = std::make_unique<raftpb::Snapshot>(std::move(snapshot));

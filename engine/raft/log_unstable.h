@@ -16,6 +16,7 @@
 
 #include "absl/types/span.h"
 #include "engine/proto/raft.pb.h"
+#include "engine/raft/entry_buffer.h"
 
 namespace ekv::raft {
 
@@ -27,15 +28,30 @@ class UnstableLog {
 
   uint64_t offset() const { return offset_; }
   uint64_t persisted_index() const { return persisted_index_; }
-  size_t size() const { return entries_.size() - head_; }
+  size_t size() const { return entries_.size(); }
   const raftpb::Snapshot* snapshot() const { return snapshot_.get(); }
 
   // The first index after a pending snapshot, if there is one.
-  std::optional<uint64_t> MaybeFirstIndex() const;
+  std::optional<uint64_t> MaybeFirstIndex() const {
+    if (snapshot_ != nullptr) return snapshot_->metadata().index() + 1;
+    return std::nullopt;
+  }
   // The last held index (or the pending snapshot's), if any.
-  std::optional<uint64_t> MaybeLastIndex() const;
+  std::optional<uint64_t> MaybeLastIndex() const {
+    if (!entries_.empty()) return offset_ + entries_.size() - 1;
+    if (snapshot_ != nullptr) return snapshot_->metadata().index();
+    return std::nullopt;
+  }
   // The term of a held entry or of the pending snapshot's last entry.
-  std::optional<uint64_t> MaybeTerm(uint64_t index) const;
+  std::optional<uint64_t> MaybeTerm(uint64_t index) const {
+    if (index >= offset_ && index - offset_ < entries_.size()) {
+      return At(index).term();
+    }
+    if (snapshot_ != nullptr && snapshot_->metadata().index() == index) {
+      return snapshot_->metadata().term();
+    }
+    return std::nullopt;
+  }
 
   // Entries not yet persisted.
   absl::Span<const raftpb::Entry> UnpersistedEntries() const;
@@ -47,6 +63,10 @@ class UnstableLog {
   // the last index of the whole log (the caller checks against Storage).
   void TruncateAndAppend(std::vector<raftpb::Entry>&& entries);
   void Append(raftpb::Entry&& entry);
+  // Appends an entry at offset() + size() and returns it for the caller to
+  // fill in (every field). It may be a recycled entry whose data string
+  // still holds a buffer, so filling it often allocates nothing.
+  raftpb::Entry& AppendSlot();
 
   // The application persisted entries up to `index` with `term`. Ignored when
   // the entry has since been replaced (its term differs).
@@ -61,15 +81,12 @@ class UnstableLog {
 
  private:
   const raftpb::Entry& At(uint64_t index) const {
-    return entries_[head_ + (index - offset_)];
+    return entries_[index - offset_];
   }
   void TruncateAfter(uint64_t index);
 
   std::unique_ptr<raftpb::Snapshot> snapshot_;
-  // Held entries are entries_[head_..]; released ones before head_ are erased
-  // in bulk, so releasing one entry per cycle costs no copying.
-  std::vector<raftpb::Entry> entries_;
-  size_t head_ = 0;
+  EntryBuffer entries_;
   uint64_t offset_;
   uint64_t persisted_index_;
 };

@@ -164,9 +164,11 @@ void Raft::BecomeLeader() {
     self->MaybeUpdate(log_.LastIndex());
   }
   // Entries of earlier terms commit only with one of this term (paper 5.4.2).
-  raftpb::Entry noop;
-  noop.set_type(raftpb::ENTRY_NORMAL);
-  AppendEntry(std::move(noop));
+  term_start_index_ = log_.LastIndex() + 1;
+  AppendEntry([](raftpb::Entry& noop) {
+    noop.set_type(raftpb::ENTRY_NORMAL);
+    noop.clear_data();
+  });
   // No membership change until everything up to this term's first entry is
   // applied: a change left uncommitted by an earlier leader is settled
   // (committed or overwritten) first.

@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -108,7 +109,10 @@ class Raft {
 
   // Whether this leader holds a valid lease now: reads may be served at the
   // commit index without a quorum round trip.
-  bool LeaseValid() const;
+  bool LeaseValid() const { return LeaseValidAfter(0); }
+  // Whether it would still hold one after `ticks` more ticks (a driver that
+  // has ticks due but not yet delivered asks this; so do checkers).
+  bool LeaseValidAfter(int64_t ticks) const;
   // Whether the leader has committed an entry of its own term (before that
   // its commit index may lag the group's).
   bool CommittedInCurrentTerm() const;
@@ -174,7 +178,9 @@ class Raft {
   void HandleAppendResponse(const raftpb::Message& m, Progress& pr);
   void HandleHeartbeatResponse(const raftpb::Message& m, Progress& pr);
   void HandleSnapshotResponse(const raftpb::Message& m, Progress& pr);
-  void AppendEntry(raftpb::Entry&& entry);
+  // Appends an entry of this term at the end of the log, filled by `fill`
+  // (type and data), and counts the leader's own copy.
+  uint64_t AppendEntry(absl::FunctionRef<void(raftpb::Entry&)> fill);
   bool MaybeCommit();
   void OnCommitAdvanced(bool was_committed_in_term);
   void BroadcastAppend();
@@ -221,6 +227,8 @@ class Raft {
   int ticks_since_leader_contact_ = 0;
 
   // Leader state.
+  // The index of this leader's first entry (its no-op).
+  uint64_t term_start_index_ = 0;
   NodeId lead_transferee_ = kNoNode;
   int transfer_elapsed_ = 0;
   uint64_t pending_conf_index_ = 0;

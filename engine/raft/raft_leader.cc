@@ -40,11 +40,11 @@ absl::StatusOr<EntryId> Raft::Propose(std::string data) {
     return absl::ResourceExhaustedError(
         "raft: max_uncommitted_entries_bytes reached; retry later");
   }
-  raftpb::Entry entry;
-  entry.set_type(raftpb::ENTRY_NORMAL);
-  entry.set_data(std::move(data));
-  AppendEntry(std::move(entry));
-  return EntryId{log_.LastIndex(), term_};
+  const uint64_t index = AppendEntry([&data](raftpb::Entry& entry) {
+    entry.set_type(raftpb::ENTRY_NORMAL);
+    entry.mutable_data()->swap(data);  // reuses a recycled entry's buffer
+  });
+  return EntryId{index, term_};
 }
 
 absl::Status Raft::CheckConfChange(const raftpb::ConfChange& change) const {
@@ -83,24 +83,27 @@ absl::StatusOr<EntryId> Raft::ProposeConfChange(
                      " (or this leader's first entry) is not applied yet"));
   }
   EKV_RETURN_IF_ERROR(CheckConfChange(change));
-  raftpb::Entry entry;
-  entry.set_type(raftpb::ENTRY_CONF_CHANGE);
-  entry.set_data(change.SerializeAsString());
-  AppendEntry(std::move(entry));
-  pending_conf_index_ = log_.LastIndex();
-  return EntryId{log_.LastIndex(), term_};
+  const uint64_t index = AppendEntry([&change](raftpb::Entry& entry) {
+    entry.set_type(raftpb::ENTRY_CONF_CHANGE);
+    entry.set_data(change.SerializeAsString());
+  });
+  pending_conf_index_ = index;
+  return EntryId{index, term_};
 }
 
-void Raft::AppendEntry(raftpb::Entry&& entry) {
+uint64_t Raft::AppendEntry(absl::FunctionRef<void(raftpb::Entry&)> fill) {
+  const uint64_t index = log_.LastIndex() + 1;
+  raftpb::Entry& entry = log_.AppendSlot();
   entry.set_term(term_);
-  entry.set_index(log_.LastIndex() + 1);
+  entry.set_index(index);
+  fill(entry);
   uncommitted_bytes_ += entry.data().size();
-  log_.AppendNew(std::move(entry));
   // The leader counts its own copy at once: Ready persists it before any
   // message is sent, so nobody learns of a commit that depends on it first.
-  if (Progress* self = tracker_.Find(id_)) self->MaybeUpdate(log_.LastIndex());
+  if (Progress* self = tracker_.Find(id_)) self->MaybeUpdate(index);
   MaybeCommit();
   appends_pending_ = true;
+  return index;
 }
 
 void Raft::ReduceUncommittedBytes(absl::Span<const raftpb::Entry> entries) {
@@ -118,7 +121,8 @@ void Raft::FlushAppends() {
 // --------------------------------------------------------------- commit --
 
 bool Raft::CommittedInCurrentTerm() const {
-  return log_.TermOrZero(log_.committed()) == term_;
+  // Committing at or past the leader's first entry commits that entry.
+  return role_ == Role::kLeader && log_.committed() >= term_start_index_;
 }
 
 bool Raft::MaybeCommit() {
@@ -245,8 +249,13 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   m.set_log_term(*prev_term);
   m.set_commit(log_.committed());
   if (has_entries) {
-    const absl::Status status = log_.AppendEntriesTo(
-        pr.next(), config_.max_append_bytes_per_msg, m.mutable_entries());
+    // BUGGIFY: one entry per message, many messages in flight.
+    const uint64_t max_bytes =
+        EKV_BUGGIFY_AT(config_.buggify, "raft/append/one_entry_per_message")
+            ? 1
+            : config_.max_append_bytes_per_msg;
+    const absl::Status status =
+        log_.AppendEntriesTo(pr.next(), max_bytes, m.mutable_entries());
     if (!status.ok()) {
       if (IsCompactedIndex(status)) SendSnapshot(to, pr);
       return false;
@@ -409,11 +418,12 @@ void Raft::ServeRead(uint64_t request_id) {
   UpdateQuorumAck();
 }
 
-bool Raft::LeaseValid() const {
+bool Raft::LeaseValidAfter(int64_t ticks) const {
+  const int64_t now = tick_count_ + ticks;
   if (EKV_PLANTED_BUG(config_.bugs, kLeaseAfterStepDown)) {
     // The defect: the lease outlives leadership (Reset keeps the anchor).
     return config_.leader_lease && lease_anchor_tick_.has_value() &&
-           tick_count_ - *lease_anchor_tick_ < config_.lease_ticks();
+           now - *lease_anchor_tick_ < config_.lease_ticks();
   }
   if (!config_.leader_lease || role_ != Role::kLeader || lease_forbidden_ ||
       !lease_anchor_tick_.has_value() || !CommittedInCurrentTerm()) {
@@ -422,7 +432,7 @@ bool Raft::LeaseValid() const {
   const int lease_ticks = EKV_PLANTED_BUG(config_.bugs, kLeaseTooLong)
                               ? config_.election_timeout_ticks
                               : config_.lease_ticks();
-  return tick_count_ - *lease_anchor_tick_ < lease_ticks;
+  return now - *lease_anchor_tick_ < lease_ticks;
 }
 
 // ----------------------------------------------------- leadership transfer --

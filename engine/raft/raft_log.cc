@@ -21,16 +21,6 @@ void RaftLog::Init(uint64_t committed, uint64_t applied) {
   applied_ = applied;
 }
 
-uint64_t RaftLog::FirstIndex() const {
-  if (auto first = unstable_.MaybeFirstIndex()) return *first;
-  return storage_->FirstIndex();
-}
-
-uint64_t RaftLog::LastIndex() const {
-  if (auto last = unstable_.MaybeLastIndex()) return *last;
-  return storage_->LastIndex();
-}
-
 uint64_t RaftLog::LastTerm() const {
   const absl::StatusOr<uint64_t> term = Term(LastIndex());
   EKV_CHECK(term.ok()) << "no term for the last index: " << term.status();
@@ -88,11 +78,6 @@ std::optional<uint64_t> RaftLog::MaybeAppend(
   }
   CommitTo(std::min(committed, last_new));
   return last_new;
-}
-
-void RaftLog::AppendNew(raftpb::Entry&& entry) {
-  EKV_CHECK_EQ(entry.index(), LastIndex() + 1);
-  unstable_.Append(std::move(entry));
 }
 
 std::pair<uint64_t, uint64_t> RaftLog::FindConflictByTerm(uint64_t index,

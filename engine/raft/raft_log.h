@@ -32,8 +32,14 @@ class RaftLog {
 
   uint64_t committed() const { return committed_; }
   uint64_t applied() const { return applied_; }
-  uint64_t FirstIndex() const;
-  uint64_t LastIndex() const;
+  uint64_t FirstIndex() const {
+    if (auto first = unstable_.MaybeFirstIndex()) return *first;
+    return storage_->FirstIndex();
+  }
+  uint64_t LastIndex() const {
+    if (auto last = unstable_.MaybeLastIndex()) return *last;
+    return storage_->LastIndex();
+  }
   uint64_t LastTerm() const;
 
   // The term of entry `index` for FirstIndex() - 1 <= index <= LastIndex();
@@ -54,8 +60,9 @@ class RaftLog {
   std::optional<uint64_t> MaybeAppend(
       uint64_t index, uint64_t log_term, uint64_t committed,
       google::protobuf::RepeatedPtrField<raftpb::Entry>* entries);
-  // A leader's append of a new entry at LastIndex() + 1.
-  void AppendNew(raftpb::Entry&& entry);
+  // A leader's append of a new entry at LastIndex() + 1, to be filled in
+  // by the caller (every field; see UnstableLog::AppendSlot).
+  raftpb::Entry& AppendSlot() { return unstable_.AppendSlot(); }
 
   // The largest index <= `index` whose term is <= `term` (0 for unknown
   // terms), with that term: where a follower's and leader's logs may match.

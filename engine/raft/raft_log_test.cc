@@ -93,8 +93,7 @@ TEST(RaftLog, FindConflictByTermSkipsWholeTerms) {
 TEST(RaftLog, CommittedEntriesComeFromMemoryWithoutCopiesWhenHeld) {
   MemoryStorage storage;
   RaftLog log(&storage, 1 << 20);
-  raftpb::Entry e = MakeEntry(1, 1, "x");
-  log.AppendNew(std::move(e));
+  log.AppendSlot() = MakeEntry(1, 1, "x");
   log.CommitTo(1);
   std::vector<raftpb::Entry> scratch;
   const absl::Span<const raftpb::Entry> committed =

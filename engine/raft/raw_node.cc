@@ -7,9 +7,9 @@
 namespace ekv::raft {
 namespace {
 
-bool SameHardState(const raftpb::HardState& a, const raftpb::HardState& b) {
-  return a.term() == b.term() && a.vote() == b.vote() &&
-         a.commit() == b.commit();
+bool SameHardState(const Raft& raft, const raftpb::HardState& b) {
+  return raft.term() == b.term() && raft.vote() == b.vote() &&
+         raft.log().committed() == b.commit();
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ bool RawNode::HasReady() const {
   return raft_.appends_pending() || !raft_.msgs().empty() ||
          !raft_.read_states().empty() || log.UnpersistedSnapshot() != nullptr ||
          !log.UnpersistedEntries().empty() || log.HasNextCommittedEntries() ||
-         !SameHardState(raft_.hard_state(), prev_hard_state_) ||
+         !SameHardState(raft_, prev_hard_state_) ||
          soft_state() != prev_soft_state_;
 }
 
@@ -75,13 +75,12 @@ Ready& RawNode::GetReady() {
   const RaftLog& log = raft_.log();
   ready_.snapshot = log.UnpersistedSnapshot();
   ready_.entries = log.UnpersistedEntries();
-  const raftpb::HardState hard_state = raft_.hard_state();
-  if (!SameHardState(hard_state, prev_hard_state_)) {
-    ready_.hard_state = hard_state;
+  if (!SameHardState(raft_, prev_hard_state_)) {
+    ready_.hard_state = raft_.hard_state();
   }
   ready_.must_sync = ready_.snapshot != nullptr || !ready_.entries.empty() ||
-                     hard_state.term() != prev_hard_state_.term() ||
-                     hard_state.vote() != prev_hard_state_.vote();
+                     raft_.term() != prev_hard_state_.term() ||
+                     raft_.vote() != prev_hard_state_.vote();
   ready_.messages.swap(raft_.msgs());
   raft_.MarkMessagesSent();
   // Entries a pending snapshot covers are not applied one by one.

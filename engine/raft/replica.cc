@@ -36,6 +36,7 @@ Replica::Replica(const Env& env, EndpointId self, ReplicaConfig config,
         env_.random != nullptr ? env_.random->Next64() : self;
   }
   if (config_.raft.bugs == nullptr) config_.raft.bugs = env_.bugs;
+  if (config_.raft.buggify == nullptr) config_.raft.buggify = env_.buggify;
   if (config_.file_prefix.empty()) {
     config_.file_prefix = absl::StrCat("raft-g", config_.group_id, "-");
   }
@@ -78,6 +79,13 @@ absl::Status Replica::Start() {
 
 absl::Status Replica::Recover() {
   if (absl::Status valid = Validate(config_.raft); !valid.ok()) return valid;
+  if (config_.max_catch_up_ticks < 2 * config_.raft.election_timeout_ticks ||
+      config_.tick_interval_ns <= 0 || config_.disk_retry_interval_ticks <= 0) {
+    return absl::InvalidArgumentError(
+        "replica config: tick_interval_ns and disk_retry_interval_ticks must "
+        "be positive, max_catch_up_ticks at least 2 * "
+        "election_timeout_ticks");
+  }
   wal::Recovered recovered;
   EKV_ASSIGN_OR_RETURN(
       wal_, wal::Wal::Open(env_.disk, config_.file_prefix, &recovered));
@@ -92,6 +100,9 @@ absl::Status Replica::Recover() {
     const uint64_t snapshot_index = recovered.snapshot.metadata().index();
     if (snapshot_index > 0) {
       EKV_RETURN_IF_ERROR(state_machine_->Restore(recovered.snapshot.data()));
+      if (observer_ != nullptr) {
+        observer_->OnRestored(self_, recovered.snapshot.metadata());
+      }
       storage_->ApplySnapshot(recovered.snapshot);
     }
     storage_->Append(recovered.entries);
@@ -199,7 +210,7 @@ void Replica::Drive() {
 }
 
 bool Replica::Persist(Ready& rd) {
-  if (EKV_PLANTED_BUG(env_.bugs, kWalAckBeforeSync)) {
+  if (EKV_PLANTED_BUG(config_.raft.bugs, kWalAckBeforeSync)) {
     SendMessages(rd.messages);  // the defect: acknowledged before durable
   }
   const raftpb::HardState hard_state =
@@ -352,7 +363,13 @@ void Replica::ServeApplied() {
 void Replica::MaybeTakeSnapshot() {
   const uint64_t applied = node_->raft().log().applied();
   const uint64_t base = storage_->snapshot_metadata().index();
-  if (applied < base + config_.snapshot_interval_entries) return;
+  // BUGGIFY: snapshot and compact everything early, so that followers that
+  // fall behind need snapshots.
+  constexpr uint64_t kEarlySnapshotEntriesMin = 16;
+  const bool early =
+      applied >= base + kEarlySnapshotEntriesMin &&
+      EKV_BUGGIFY_AT(env_.buggify, "raft/replica/early_snapshot");
+  if (applied < base + config_.snapshot_interval_entries && !early) return;
   if (!storage_
            ->CreateSnapshot(applied, node_->raft().conf_state(),
                             state_machine_->TakeSnapshot())
@@ -372,7 +389,8 @@ void Replica::MaybeTakeSnapshot() {
     return;
   }
   ++counters_.snapshots_taken;
-  const uint64_t keep = std::min(applied, config_.snapshot_catch_up_entries);
+  const uint64_t keep =
+      early ? 0 : std::min(applied, config_.snapshot_catch_up_entries);
   EKV_CHECK_OK(storage_->Compact(applied - keep));
 }
 
@@ -506,6 +524,14 @@ absl::Status Replica::ReadIndex(ReadCallback done) {
       id, PendingRead{node_->raft().term(), std::move(done)});
   Drive();
   return absl::OkStatus();
+}
+
+bool Replica::LeaseValidAt(int64_t mono_ns) const {
+  if (!started_ || !failed_.ok() || held_ != nullptr) return false;
+  const int64_t due = (mono_ns - start_mono_ns_) / config_.tick_interval_ns;
+  const int64_t missing = std::clamp<int64_t>(due - ticks_delivered_, 0,
+                                              config_.max_catch_up_ticks);
+  return node_->raft().LeaseValidAfter(missing);
 }
 
 bool Replica::LeaseValid() {

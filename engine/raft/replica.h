@@ -30,7 +30,10 @@
 // state machine's result when that entry was applied; kNotLeader when a
 // different entry was applied at that index (the proposal is certainly
 // lost); kTimeout ("outcome unknown") when a snapshot covered the index
-// before it was applied here; the Replica's error when it fails. Callbacks
+// before it was applied here; the Replica's error when it fails. Until the
+// log reaches that index the outcome is unknown (a leader that lost office
+// may never see the index filled if nothing more is proposed), so callers
+// bound their wait with a timeout of their own, as clients do. Callbacks
 // run in an event of their own (a zero-delay timer), never inside a call to
 // the Replica, so they may call it freely.
 //
@@ -109,6 +112,8 @@ struct ReplicaConfig {
   int64_t tick_interval_ns = 10'000'000;
   // After a pause, at most this many missed ticks are delivered (the rest
   // are skipped; any more would change nothing a timeout has not already).
+  // At least 2 * raft.election_timeout_ticks, so that a lease and every
+  // election timer run out across any pause.
   int max_catch_up_ticks = 100;
   // A snapshot is taken when this many entries were applied since the last.
   uint64_t snapshot_interval_entries = 10'000;
@@ -186,6 +191,9 @@ class Replica {
   absl::Status LeaseRead(ReadCallback done);
   // Whether this member is leader with a valid lease right now.
   bool LeaseValid();
+  // What LeaseValid() would answer at this member's monotonic time
+  // `mono_ns`, computed without delivering any tick (for checkers).
+  bool LeaseValidAt(int64_t mono_ns) const;
   // `done` runs once the state machine has applied `index` (OK), or when
   // the Replica fails (its error).
   void WaitForApplied(uint64_t index, std::function<void(absl::Status)> done);

@@ -77,8 +77,8 @@ void MemoryStorage::Append(absl::Span<const raftpb::Entry> entries) {
   for (const raftpb::Entry& entry : entries) {
     if (entry.index() < first_index_) continue;  // covered by the snapshot
     EKV_CHECK_LE(entry.index(), LastIndex() + 1) << "gap in appended entries";
-    entries_.resize(entry.index() - first_index_);
-    entries_.push_back(entry);
+    entries_.Truncate(entry.index() - first_index_);
+    entries_.PushSlot() = entry;  // reuses a recycled entry's buffer
   }
 }
 
@@ -87,7 +87,7 @@ bool MemoryStorage::ApplySnapshot(raftpb::Snapshot snapshot) {
   if (meta.index() < snapshot_->metadata().index()) return false;
   prev_term_ = meta.term();
   first_index_ = meta.index() + 1;
-  entries_.clear();
+  entries_.Clear();
   snapshot_ = std::make_shared<const raftpb::Snapshot>(std::move(snapshot));
   return true;
 }
@@ -122,9 +122,7 @@ absl::Status MemoryStorage::Compact(uint64_t index) {
                      snapshot_->metadata().index()));
   }
   prev_term_ = entries_[index - first_index_].term();
-  entries_.erase(
-      entries_.begin(),
-      entries_.begin() + static_cast<long>(index + 1 - first_index_));
+  entries_.PopFront(index + 1 - first_index_);
   first_index_ = index + 1;
   return absl::OkStatus();
 }

@@ -13,7 +13,6 @@
 #define EKV_ENGINE_RAFT_STORAGE_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "engine/proto/raft.pb.h"
+#include "engine/raft/entry_buffer.h"
 
 namespace ekv::raft {
 
@@ -115,7 +115,9 @@ class MemoryStorage : public Storage {
   // last compacted entry when compaction kept entries the snapshot covers.
   uint64_t prev_term_ = 0;
   uint64_t first_index_ = 1;
-  std::deque<raftpb::Entry> entries_;
+  // Compacted entries are recycled, so that copying an entry in often
+  // reuses a buffer instead of allocating one.
+  EntryBuffer entries_;
 };
 
 }  // namespace ekv::raft

@@ -1,0 +1,87 @@
+// RaftChecker: the invariants of a simulated Raft group, checked as the run
+// goes — on every persisted batch and applied entry (through the Replica's
+// observer) and after every event of the world:
+//
+//   election safety     at most one leader per term;
+//   log matching        an (index, term) names one entry, with one entry
+//                       before it, in every log that ever held it;
+//   state machine       every replica applies the same entry at an index,
+//   safety              and reaches the same running hash there (so the
+//                       prefixes are identical too); a restored snapshot
+//                       carries the hash of its index;
+//   leader completeness a leader of term T holds every entry committed in an
+//   (no committed entry earlier term — checked when it takes office, so a
+//   lost)               committed entry lost to a crash or a disk fault shows;
+//   lease safety        while a member would report a valid lease, no other
+//                       member leads a later term with a commit in it.
+//
+// Violations are collected (with the simulated time), not asserted, so the
+// runner can report the seed; the first one stops the run.
+#ifndef EKV_TESTS_RAFT_CHECKER_H_
+#define EKV_TESTS_RAFT_CHECKER_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/raft/replica.h"
+#include "sim/world.h"
+
+namespace ekv::raft_sim {
+
+class RaftChecker : public raft::ReplicaObserver {
+ public:
+  explicit RaftChecker(sim::World* world) : world_(world) {}
+
+  void OnPersisted(EndpointId node,
+                   absl::Span<const raftpb::Entry> entries) override;
+  void OnApplied(EndpointId node, const raftpb::Entry& entry) override;
+  void OnRestored(EndpointId node,
+                  const raftpb::SnapshotMetadata& meta) override;
+
+  // After every event of the world.
+  void AfterEvent();
+
+  const std::vector<std::string>& violations() const { return violations_; }
+  uint64_t violation_count() const { return violation_count_; }
+  // The highest index applied anywhere, and terms that had a leader.
+  uint64_t max_applied_index() const {
+    return applied_.empty() ? 0 : applied_.rbegin()->first;
+  }
+  size_t leader_terms() const { return leader_of_term_.size(); }
+  // The running hash of the state machines after `index` (0 if unknown).
+  uint64_t hash_at(uint64_t index) const;
+
+  // Called with an entry's data when a replica applies it.
+  std::function<void(EndpointId, const raftpb::Entry&)> on_applied;
+
+ private:
+  struct Applied {
+    uint64_t term;
+    uint64_t data_hash;
+    uint64_t state_hash;
+    uint64_t commit_term_max;  // the lowest term an applier was in
+  };
+  void Violation(std::string what);
+  void CheckLeaders();
+  void CheckLeaderCompleteness(EndpointId node, const raft::Raft& raft);
+  void CheckLeases();
+  uint64_t StateHash(EndpointId node) const;
+
+  sim::World* world_;
+  std::map<uint64_t, EndpointId> leader_of_term_;
+  std::set<std::pair<EndpointId, uint64_t>> completeness_checked_;
+  // (index, term) -> (term before it, data hash)
+  std::map<std::pair<uint64_t, uint64_t>, std::pair<uint64_t, uint64_t>>
+      entries_;
+  std::map<uint64_t, Applied> applied_;
+  std::vector<std::string> violations_;
+  uint64_t violation_count_ = 0;
+};
+
+}  // namespace ekv::raft_sim
+
+#endif  // EKV_TESTS_RAFT_CHECKER_H_
