@@ -5,12 +5,18 @@
 #include "workloads/workload.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "checkers/check.h"
+#include "checkers/cli.h"
 #include "checkers/history_io.h"
 #include "gtest/gtest.h"
+#include "workloads/bank_workload.h"
 #include "workloads/testing/instant_run.h"
 
 namespace ekv::workloads {
@@ -41,6 +47,32 @@ TEST(MakeWorkloads, EveryNameBuilds) {
   }
 }
 
+// ekv-check's command line, on the history as `ekv-sim replay --history`
+// writes it, with the model and flags of the workload's own check.
+void ExpectEkvCheckPasses(const Workload& workload, const std::string& jsonl) {
+  const char* dir = std::getenv("TEST_TMPDIR");  // test tooling
+  ASSERT_NE(dir, nullptr);
+  const std::string path =
+      absl::StrCat(dir, "/", workload.name(), ".history.jsonl");
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  ASSERT_EQ(std::fwrite(jsonl.data(), 1, jsonl.size(), file), jsonl.size());
+  std::fclose(file);
+  std::vector<std::string> args;
+  if (workload.name() == "register") {
+    args = {"--model", "cas-register"};
+  } else if (workload.name() == "list-append") {
+    args = {"--model", "list-append", "--realtime"};
+  } else {
+    const auto& bank = dynamic_cast<const BankWorkload&>(workload);
+    args = {"--model", "bank", "--total", absl::StrCat(bank.total())};
+  }
+  args.push_back(path);
+  std::ostringstream out, err;
+  EXPECT_EQ(checkers::RunEkvCheck(args, out, err), 0)
+      << workload.name() << ": " << out.str() << err.str();
+}
+
 // Runs `name` against an instant node; every check passes, and ekv-check reads
 // the history back and agrees.
 void RunAndRoundTrip(const std::string& name, uint64_t seed) {
@@ -68,6 +100,7 @@ void RunAndRoundTrip(const std::string& name, uint64_t seed) {
                                                checkers::HistoryFormat::kAuto);
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     EXPECT_EQ(parsed->event_count, 2 * counts.invoked());
+    ExpectEkvCheckPasses(*workload, jsonl);
   }
 }
 
