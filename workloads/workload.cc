@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/base/random.h"
 #include "workloads/bank_workload.h"
 #include "workloads/list_append_workload.h"
 #include "workloads/register_workload.h"
@@ -61,13 +62,19 @@ absl::StatusOr<std::vector<std::unique_ptr<Workload>>> MakeWorkloads(
           absl::StrCat("the mixed workload needs at least ", kKindCount,
                        " clients (one per kind), not ", clients));
     }
+    // An even split whose remainder goes to kinds in a seeded order, so that
+    // across a sweep every kind often has clients enough to race (a kind
+    // with one client cannot show a concurrency anomaly).
+    std::vector<int> share(kKindCount, clients / kKindCount);
+    std::vector<int> order(kKindCount);
+    for (int k = 0; k < kKindCount; ++k) order[k] = k;
+    Random::ForStream(context.seed, "workload/mixed").Shuffle(order);
+    for (int i = 0; i < clients % kKindCount; ++i) ++share[order[i]];
     int first = 0;
     for (int k = 0; k < kKindCount; ++k) {
-      // An even split; the first kinds take the remainder.
-      const int share = clients / kKindCount + (k < clients % kKindCount);
-      out.push_back(
-          MakeOne(kKinds[k], share, context, WorkloadSlot{first, clients, ""}));
-      first += share;
+      out.push_back(MakeOne(kKinds[k], share[k], context,
+                            WorkloadSlot{first, clients, ""}));
+      first += share[k];
     }
     return out;
   }
