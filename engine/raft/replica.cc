@@ -93,6 +93,8 @@ absl::Status Replica::Recover() {
     counters_.torn_tail_bytes_recovered += recovered.torn_tail_bytes;
     EKV_PROBE(env_.probes, kWalTornTailRecovered);
   }
+  if (recovered.damaged_reads > 0)
+    EKV_PROBE(env_.probes, kCorruptRecordDetected);
   storage_ = std::make_unique<MemoryStorage>();
   if (!recovered.existed) {
     if (!config_.initial_members.empty()) EKV_RETURN_IF_ERROR(Bootstrap());
@@ -172,7 +174,16 @@ void Replica::OnTickTimer() {
   // Also retries a held Ready; while one is held, ticks wait (they are
   // caught up once it is through) and the timer only retries the disk.
   Drive();
+  ObserveLease();
   ArmTickTimer();
+}
+
+void Replica::ObserveLease() {
+  const bool valid = started_ && failed_.ok() && LeaseValid();
+  if (lease_was_valid_ && !valid && is_leader()) {
+    EKV_PROBE(env_.probes, kLeaseExpired);
+  }
+  lease_was_valid_ = valid;
 }
 
 void Replica::CatchUpTicks() {
@@ -226,7 +237,12 @@ bool Replica::Persist(Ready& rd) {
     raftpb::WalBatch batch;
     for (const raftpb::Entry& entry : rd.entries) *batch.add_entries() = entry;
     *batch.mutable_hard_state() = hard_state;
-    if (!wal_->Write(batch).ok()) return false;
+    const uint64_t damaged_before = wal_->stats().damaged_read_backs;
+    const bool written = wal_->Write(batch).ok();
+    if (wal_->stats().damaged_read_backs > damaged_before) {
+      EKV_PROBE(env_.probes, kCorruptRecordDetected);
+    }
+    if (!written) return false;
   }
   storage_->Append(rd.entries);
   storage_->SetHardState(hard_state);

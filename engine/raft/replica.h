@@ -228,6 +228,8 @@ class Replica {
   absl::Status Bootstrap();
   void ArmTickTimer();
   void OnTickTimer();
+  // Counts a leader's lease running out (a coverage probe).
+  void ObserveLease();
   void CatchUpTicks();
   void Drive();
   bool Persist(Ready& rd);
@@ -262,6 +264,7 @@ class Replica {
   Ready* held_ = nullptr;
   bool snapshot_saved_ = false;  // of the held Ready
   bool driving_ = false;
+  bool lease_was_valid_ = false;
 
   int64_t start_mono_ns_ = 0;
   int64_t ticks_delivered_ = 0;
