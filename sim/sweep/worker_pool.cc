@@ -85,16 +85,37 @@ std::string DescribeWaitStatus(int status) {
   return "unknown end";
 }
 
-// Closes the worker's pipes and reaps it; returns how it ended.
-std::string Reap(Worker& worker, bool kill_first) {
+void KeepTail(std::string& tail, absl::string_view more, size_t bytes_max) {
+  tail.append(more.data(), more.size());
+  if (tail.size() > bytes_max) tail.erase(0, tail.size() - bytes_max);
+}
+
+// Ends the worker and reaps it; returns how it ended. What it wrote to stderr
+// before it ended is kept in its tail: a worker that could not even start
+// says why there, and often ends before its task is written.
+std::string Reap(Worker& worker, bool kill_first,
+                 size_t stderr_tail_bytes_max) {
   if (kill_first) kill(worker.pid, SIGKILL);
   CloseFd(worker.stdin_fd);
   CloseFd(worker.stdout_fd);
-  CloseFd(worker.stderr_fd);
   int status = 0;
   while (waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
   }
   worker.pid = -1;
+  if (worker.stderr_fd >= 0) {
+    // Non-blocking: a descendant of the worker may still hold the pipe open.
+    fcntl(worker.stderr_fd, F_SETFL,
+          fcntl(worker.stderr_fd, F_GETFL) | O_NONBLOCK);
+    char buffer[4096];
+    for (int reads = 0; reads < 64; ++reads) {  // bounded: the tail is small
+      const ssize_t n = read(worker.stderr_fd, buffer, sizeof(buffer));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      KeepTail(worker.stderr_tail, absl::string_view(buffer, n),
+               stderr_tail_bytes_max);
+    }
+  }
+  CloseFd(worker.stderr_fd);
   return DescribeWaitStatus(status);
 }
 
@@ -106,11 +127,6 @@ bool WriteAll(int fd, absl::string_view data) {
     data.remove_prefix(static_cast<size_t>(n));
   }
   return true;
-}
-
-void KeepTail(std::string& tail, absl::string_view more, size_t bytes_max) {
-  tail.append(more.data(), more.size());
-  if (tail.size() > bytes_max) tail.erase(0, tail.size() - bytes_max);
 }
 
 }  // namespace
@@ -150,7 +166,8 @@ absl::Status WorkerPool::Run(
   // Ends a worker that failed; reports its task (if any) and forgets the
   // worker.
   auto bury = [&](Worker& worker, TaskOutcome::Kind kind) {
-    const std::string how = Reap(worker, kind == TaskOutcome::Kind::kTimedOut);
+    const std::string how = Reap(worker, kind == TaskOutcome::Kind::kTimedOut,
+                                 options_.stderr_tail_bytes_max);
     if (worker.task >= 0) {
       TaskOutcome outcome;
       outcome.kind = kind;
@@ -229,14 +246,8 @@ absl::Status WorkerPool::Run(
         continue;  // stdout's EOF is what tells us the worker ended
       }
       if (n <= 0) {
-        // Drain what the worker said last, so a crash report carries its
-        // assertion.
-        ssize_t m;
-        while (worker.stderr_fd >= 0 &&
-               (m = read(worker.stderr_fd, buffer, sizeof(buffer))) > 0) {
-          KeepTail(worker.stderr_tail, absl::string_view(buffer, m),
-                   options_.stderr_tail_bytes_max);
-        }
+        // Reap keeps what the worker said last, so a crash report carries
+        // its assertion.
         bury(worker, TaskOutcome::Kind::kCrashed);
         continue;
       }
@@ -267,7 +278,8 @@ absl::Status WorkerPool::Run(
   }
 
   for (Worker& worker : workers) {
-    if (worker.pid >= 0) Reap(worker, /*kill_first=*/false);
+    if (worker.pid >= 0)
+      Reap(worker, /*kill_first=*/false, options_.stderr_tail_bytes_max);
   }
   sigaction(SIGPIPE, &previous_pipe, nullptr);
   return absl::OkStatus();
