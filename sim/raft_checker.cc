@@ -96,6 +96,61 @@ void RaftChecker::AfterEvent() {
   if (id == 0 || !world_->IsNode(id)) return;
   CheckLeaders();
   CheckLeases();
+  CheckOwnLog(id);
+}
+
+// The highest (index, term) the node's log holds that is committed: its own
+// commit index, or a live member's that its log matches there.
+std::pair<uint64_t, uint64_t> RaftChecker::HeldCommitted(
+    EndpointId node, const raft::RaftLog& log) const {
+  std::pair<uint64_t, uint64_t> held{log.committed(),
+                                     log.TermOrZero(log.committed())};
+  for (EndpointId other : world_->nodes()) {
+    const raft::Replica* replica = replica_of_(other);
+    if (other == node || replica == nullptr || replica->raw_node() == nullptr) {
+      continue;
+    }
+    const raft::RaftLog& other_log = replica->raw_node()->raft().log();
+    const uint64_t index = std::min(other_log.committed(), log.LastIndex());
+    if (index <= held.first) continue;
+    const uint64_t term = log.TermOrZero(index);
+    if (term != 0 && term == other_log.TermOrZero(index)) held = {index, term};
+  }
+  return held;
+}
+
+void RaftChecker::CheckOwnLog(EndpointId node) {
+  if (log_views_.size() <= node) log_views_.resize(node + 1);
+  LogView& view = log_views_[node];
+  const raft::Replica* replica = replica_of_(node);
+  if (replica == nullptr || replica->raw_node() == nullptr) {
+    view = LogView();
+    return;
+  }
+  const raft::Raft& raft = replica->raw_node()->raft();
+  const raft::RaftLog& log = raft.log();
+  const uint64_t boot = world_->boots(node);
+  if (view.boot == boot) {
+    if (raft.role() == raft::Role::kLeader &&
+        log.committed() > view.committed &&
+        log.TermOrZero(log.committed()) != raft.term()) {
+      Violation(absl::StrCat(
+          "commit rule: leader ", node, " of term ", raft.term(),
+          " committed index ", log.committed(), " of term ",
+          log.TermOrZero(log.committed()),
+          " (older terms' entries commit only under one of the leader's)"));
+    }
+    if (view.held_index + 1 >= log.FirstIndex() &&
+        log.TermOrZero(view.held_index) != view.held_term) {
+      Violation(
+          absl::StrCat("committed entry lost: node ", node,
+                       " dropped the entry at ", view.held_index, " (term ",
+                       view.held_term, ") from its log; its log now ends at ",
+                       log.LastIndex(), ", first index ", log.FirstIndex()));
+    }
+  }
+  const auto [held_index, held_term] = HeldCommitted(node, log);
+  view = LogView{boot, log.committed(), held_index, held_term};
 }
 
 void RaftChecker::CheckLeaders() {

@@ -13,7 +13,14 @@
 //   (no committed entry earlier term — checked when it takes office, so a
 //   lost)               committed entry lost to a crash or a disk fault shows;
 //   lease safety        while a member would report a valid lease, no other
-//                       member leads a later term with a commit in it.
+//                       member leads a later term with a commit in it;
+//   commit rule         a leader's commit index moves only onto an entry of
+//                       its own term (paper 5.4.2: entries of older terms
+//                       commit only under one of the current term);
+//   committed entries   within one boot a member never drops from its log an
+//   stay                entry it held that was committed (by its own commit
+//                       index or a live member's), except by compacting it
+//                       under a snapshot that covers it.
 //
 // Violations are collected (with the simulated time), not asserted, so the
 // runner can report the seed; the first one stops the run.
@@ -83,6 +90,9 @@ class RaftChecker : public raft::ReplicaObserver {
   void CheckLeaders();
   void CheckLeaderCompleteness(EndpointId node, const raft::Raft& raft);
   void CheckLeases();
+  void CheckOwnLog(EndpointId node);
+  std::pair<uint64_t, uint64_t> HeldCommitted(EndpointId node,
+                                              const raft::RaftLog& log) const;
   uint64_t StateHash(EndpointId node) const;
 
   World* world_;
@@ -94,6 +104,14 @@ class RaftChecker : public raft::ReplicaObserver {
   std::map<std::pair<uint64_t, uint64_t>, std::pair<uint64_t, uint64_t>>
       entries_;
   std::map<uint64_t, Applied> applied_;
+  // What a member's log looked like after its last event, in one boot.
+  struct LogView {
+    uint64_t boot = 0;  // 0: no view
+    uint64_t committed = 0;
+    uint64_t held_index = 0;  // a committed entry the log held
+    uint64_t held_term = 0;
+  };
+  std::vector<LogView> log_views_;  // by EndpointId
   std::vector<std::string> violations_;
   uint64_t violation_count_ = 0;
 };
