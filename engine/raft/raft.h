@@ -186,6 +186,7 @@ class Raft {
   void BroadcastAppend();
   void SendAppends(NodeId to, bool send_if_empty = false);
   bool MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty);
+  bool MaybeSendSnapshotForProbe(NodeId to, Progress& pr);
   bool SendSnapshot(NodeId to, Progress& pr);
   void SendSnapshotChunks(NodeId to, Progress& pr);
   void BroadcastHeartbeat();

@@ -232,6 +232,10 @@ void Raft::SendAppends(NodeId to, bool send_if_empty) {
 
 bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   if (pr.IsPaused()) return false;
+  if (pr.state() == ProgressState::kProbe &&
+      MaybeSendSnapshotForProbe(to, pr)) {
+    return false;
+  }
   const uint64_t prev_index = pr.next() - 1;
   const absl::StatusOr<uint64_t> prev_term = log_.Term(prev_index);
   if (!prev_term.ok()) {
@@ -271,6 +275,22 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
 }
 
 // ------------------------------------------------------------ snapshots --
+
+// BUGGIFY: a snapshot where entries would do, as if the log had just been
+// compacted: the follower may already hold the snapshot's index and later
+// entries, which it must keep. Only a snapshot past the follower's known
+// match: the answer must then move the match past it, or the follower would
+// stay in kSnapshot.
+bool Raft::MaybeSendSnapshotForProbe(NodeId to, Progress& pr) {
+  if (!EKV_BUGGIFY_AT(config_.buggify, "raft/append/snapshot_for_probe")) {
+    return false;
+  }
+  const auto snapshot = log_.Snapshot();
+  if (!snapshot.ok() || (*snapshot)->metadata().index() <= pr.match()) {
+    return false;
+  }
+  return SendSnapshot(to, pr);
+}
 
 bool Raft::SendSnapshot(NodeId to, Progress& pr) {
   // A follower not heard from lately may be gone; do not stream to it.
