@@ -15,9 +15,14 @@ constexpr std::array<BugExposure, kPlantedBugCount> kExposures = {{
     {PlantedBug::kLeaseTooLong, "--workload register", 200,
      "a lease that outlives the election timeout lets the old leader read "
      "while a new one writes"},
-    {PlantedBug::kCommitFromOlderTerm, "--workload register", 200,
-     "Raft's Figure 8: leaders that crash between replicating an old entry "
-     "and their own"},
+    {PlantedBug::kCommitFromOlderTerm,
+     "--workload register --nodes 5 --faults "
+     "process_crash,partition_leader,buggify,net_loss --buggify_site_rate 1 "
+     "--buggify_fire_rate 0.5",
+     200,
+     "Raft's Figure 8: new leaders catch followers up one entry per message "
+     "(BUGGIFY), so an old entry reaches a quorum before the leader's own; "
+     "raft_invariants' commit rule sees the leader commit it"},
     {PlantedBug::kVoteWithoutLogCheck, "--workload register", 200,
      "a candidate with a short log wins and overwrites committed entries"},
     {PlantedBug::kHlcWithoutCeilingWait,
@@ -34,12 +39,22 @@ constexpr std::array<BugExposure, kPlantedBugCount> kExposures = {{
      "concurrent read-append transactions on a few keys: write skew"},
     {PlantedBug::kWalAckBeforeSync, "--workload register", 200,
      "crashes that lose unsynced writes a quorum was counted on"},
-    {PlantedBug::kReadIndexBeforeTermCommit, "--workload register", 200,
-     "a new leader that does not yet know the last commit serves a read"},
+    {PlantedBug::kReadIndexBeforeTermCommit,
+     "--workload register --faults partition_leader,disk_latency "
+     "--disk_latency_ns_max 20000000 --nemesis_interval_ns_mean 200000000 "
+     "--kv_lease_reads false",
+     200,
+     "a new leader that does not yet know the last commit serves a read: "
+     "slow disks delay its no-op's commit past a heartbeat round, and "
+     "ReadIndex (no leases) serves the read in between"},
     {PlantedBug::kRetryAppliedTwice, "--workload list-append", 200,
      "client retries after timeouts: the element appears twice"},
-    {PlantedBug::kSnapshotDropsLaterEntries, "--workload register", 200,
-     "snapshots sent to followers that hold later entries"},
+    {PlantedBug::kSnapshotDropsLaterEntries,
+     "--workload register --faults buggify,net_delay --buggify_site_rate 1 "
+     "--buggify_fire_rate 0.3 --kv_snapshot_interval_entries 8",
+     200,
+     "snapshots sent to probing followers that hold later entries "
+     "(BUGGIFY); raft_invariants sees a committed entry leave a log"},
     {PlantedBug::kCompactionBelowPinnedRead, "--workload bank", 200,
      "reads that hold a snapshot longer than the retention"},
 }};
