@@ -247,7 +247,15 @@ RunReport RunKvCluster(uint64_t seed, const SimOptions& options,
     pins.AfterEvent();
     raft_checker.AfterEvent();
   });
-  Nemesis nemesis(&world, [&world] { return Leader(world); });
+  Nemesis nemesis(
+      &world, [&world] { return Leader(world); },
+      [&world](EndpointId from, EndpointId to) {
+        // Refusals (not the leader any more, a transfer under way) are the
+        // operator's problem, as in a real deployment.
+        if (auto* node = world.ProcessAs<node::KvNode>(from)) {
+          (void)node->TransferLeadership(to);
+        }
+      });
   world.Start();
   nemesis.Start();
   report.stop = world.RunUntil(options.duration_ns);

@@ -41,13 +41,16 @@ const char* Nemesis::KindName(Kind kind) {
       return "heal_all";
     case Kind::kCrashInWrite:
       return "crash_in_write";
+    case Kind::kTransferLeader:
+      return "transfer_leader";
   }
   return "?";
 }
 
-Nemesis::Nemesis(World* world, LeaderFn leader)
+Nemesis::Nemesis(World* world, LeaderFn leader, TransferFn transfer)
     : world_(world),
       leader_(std::move(leader)),
+      transfer_(std::move(transfer)),
       random_(Random::ForStream(world->seed(), "nemesis")) {
   const SimOptions& o = world->options();
   const std::pair<bool, Kind> switches[] = {
@@ -62,6 +65,8 @@ Nemesis::Nemesis(World* world, LeaderFn leader)
       {o.nemesis_clock_jump, Kind::kClockJump},
       {o.nemesis_disk_full, Kind::kDiskFull},
       {o.nemesis_crash_in_write, Kind::kCrashInWrite},
+      {o.nemesis_transfer_leader && transfer_ != nullptr && leader_ != nullptr,
+       Kind::kTransferLeader},
   };
   for (const auto& [on, kind] : switches) {
     if (on) kinds_.push_back(kind);
@@ -156,6 +161,19 @@ void Nemesis::Inject(Kind kind) {
         world_->Restart(id);
         Record(Kind::kRestart, id);
       });
+      break;
+    }
+    case Kind::kTransferLeader: {
+      const std::optional<EndpointId> leader = leader_();
+      if (!leader.has_value() || !world_->IsUp(*leader)) return;
+      std::vector<EndpointId> others;
+      for (EndpointId id : UpNodes(true)) {
+        if (id != *leader) others.push_back(id);
+      }
+      if (others.empty()) return;
+      const EndpointId to = others[random_.Uniform(others.size())];
+      Record(kind, *leader, to);
+      transfer_(*leader, to);
       break;
     }
     case Kind::kCrashInWrite: {

@@ -11,8 +11,10 @@
 // restart and paused ones resume.
 //
 // "Isolate the leader" asks the LeaderFn supplied by the engine's harness;
-// when it names no node the nemesis isolates a random one. Every fault is
-// folded into the trace (TraceKind::kFault) and counted by kind.
+// when it names no node the nemesis isolates a random one. "Transfer the
+// leadership" (an operator's move: rolling restarts, rebalancing) asks the
+// harness's TransferFn to make the leader hand over to another live node. Every
+// fault is folded into the trace (TraceKind::kFault) and counted by kind.
 #ifndef EKV_SIM_NEMESIS_H_
 #define EKV_SIM_NEMESIS_H_
 
@@ -32,6 +34,8 @@ namespace ekv::sim {
 class Nemesis {
  public:
   using LeaderFn = std::function<std::optional<EndpointId>()>;
+  // Asks node `from` (the leader) to transfer its leadership to `to`.
+  using TransferFn = std::function<void(EndpointId from, EndpointId to)>;
 
   // The kinds of fault, in the order they are folded into traces.
   enum class Kind : uint32_t {
@@ -50,10 +54,12 @@ class Nemesis {
     kDiskFullEnd,
     kHealAll,
     kCrashInWrite,  // the power fails during the node's next disk append
+    kTransferLeader,
   };
   static const char* KindName(Kind kind);
 
-  Nemesis(World* world, LeaderFn leader = nullptr);
+  Nemesis(World* world, LeaderFn leader = nullptr,
+          TransferFn transfer = nullptr);
   Nemesis(const Nemesis&) = delete;
   Nemesis& operator=(const Nemesis&) = delete;
 
@@ -76,6 +82,7 @@ class Nemesis {
 
   World* world_;
   LeaderFn leader_;
+  TransferFn transfer_;
   Random random_;
   std::vector<Kind> kinds_;  // the kinds switched on
   std::map<std::string, uint64_t> injected_;

@@ -75,6 +75,8 @@ struct SimOptions {
   bool nemesis_disk_full = false;
   // The power fails during a node's disk append: the append tears.
   bool nemesis_crash_in_write = false;
+  // The leader is asked to hand its leadership to another node.
+  bool nemesis_transfer_leader = false;
 
   // BUGGIFY (engine/base/buggify.h); 0 turns it off.
   double buggify_site_rate = 0;  // a site is on for the run with this chance
@@ -137,6 +139,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("nemesis_clock_jump", o.nemesis_clock_jump);
   v("nemesis_disk_full", o.nemesis_disk_full);
   v("nemesis_crash_in_write", o.nemesis_crash_in_write);
+  v("nemesis_transfer_leader", o.nemesis_transfer_leader);
   v("buggify_site_rate", o.buggify_site_rate);
   v("buggify_fire_rate", o.buggify_fire_rate);
   v("kv_lease_reads", o.kv_lease_reads);

@@ -33,6 +33,7 @@ const std::vector<std::string>& FaultKinds() {
           "disk_corrupt_write", "disk_corrupt_read", "disk_sync_fail",
           "disk_full",          "disk_latency",      "clock_drift",
           "clock_offset",       "clock_jump",        "buggify",
+          "leader_transfer",
       };
   return *kinds;
 }
@@ -152,6 +153,7 @@ SimOptions DeriveOptions(uint64_t seed, const FaultSelection& faults,
   // Torn writes: unsynced appends torn at crashes, and power cuts in the
   // middle of an append, which tear the WAL's tail.
   o.nemesis_crash_in_write = on["disk_torn"];
+  o.nemesis_transfer_leader = on["leader_transfer"];
   o.disk_latency_ns_max = on["disk_latency"] ? latency : 0;
   o.clock_drift_ppm_max = on["clock_drift"] ? drift : 0;
   o.clock_offset_ns_initial_max =
@@ -191,6 +193,7 @@ std::vector<std::string> EnabledFaultKinds(const SimOptions& o) {
       o.clock_offset_ns_initial_max > 0,
       o.nemesis_clock_jump,
       o.buggify_site_rate > 0 && o.buggify_fire_rate > 0,
+      o.nemesis_transfer_leader,
   };
   std::vector<std::string> out;
   for (size_t i = 0; i < FaultKinds().size(); ++i) {

@@ -67,6 +67,13 @@ class KvNode final : public Process {
   void Start() override;
   void OnMessage(EndpointId from, std::string payload) override;
 
+  // An operator's request (rolling restart, rebalancing): the leader hands
+  // its leadership to `to` once `to` has caught up. Fails where this node
+  // does not lead.
+  absl::Status TransferLeadership(EndpointId to) {
+    return replica_.TransferLeadership(to);
+  }
+
   // Inspection, for tests and checkers.
   bool IsLeader() const { return replica_.is_leader(); }
   uint64_t term() const { return replica_.term(); }
