@@ -151,8 +151,17 @@ absl::Status SimDisk::Sync(absl::string_view name) {
     ++stats_.sync_failures;
     return IoError(absl::StrCat("fsync of ", name, " failed"));
   }
-  file->synced = file->current;
+  // The synced version catches up by the changes since the last Sync, so a
+  // sync costs what was written since, not the whole file.
+  for (const FileOp& op : file->unsynced) {
+    if (op.append) {
+      file->synced.append(op.data);
+    } else {
+      file->synced.resize(std::min<uint64_t>(op.size, file->synced.size()));
+    }
+  }
   file->unsynced.clear();
+  EKV_CHECK_EQ(file->synced.size(), file->current.size());
   return absl::OkStatus();
 }
 

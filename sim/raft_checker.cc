@@ -94,6 +94,12 @@ void RaftChecker::AfterEvent() {
   // who holds a lease); clients' and the world's events cannot.
   const EndpointId id = world_->current_endpoint();
   if (id == 0 || !world_->IsNode(id)) return;
+  // Each member's Replica, looked up once for both checks.
+  live_.clear();
+  for (EndpointId node : world_->nodes()) {
+    const raft::Replica* replica = replica_of_(node);
+    if (replica != nullptr) live_.push_back({node, replica});
+  }
   CheckLeaders();
   CheckLeases();
   CheckOwnLog(id);
@@ -154,9 +160,8 @@ void RaftChecker::CheckOwnLog(EndpointId node) {
 }
 
 void RaftChecker::CheckLeaders() {
-  for (EndpointId node : world_->nodes()) {
-    const raft::Replica* replica = replica_of_(node);
-    if (replica == nullptr || replica->raw_node() == nullptr) continue;
+  for (const auto& [node, replica] : live_) {
+    if (replica->raw_node() == nullptr) continue;
     const raft::Raft& raft = replica->raw_node()->raft();
     if (raft.role() != raft::Role::kLeader) continue;
     auto [it, inserted] = leader_of_term_.emplace(raft.term(), node);
@@ -187,17 +192,27 @@ void RaftChecker::CheckLeaderCompleteness(EndpointId node,
 }
 
 void RaftChecker::CheckLeases() {
+  // A violation needs a member leading a later term with a commit in it; the
+  // cheap test of who leads comes first, and a holder's lease (its clock
+  // read) is computed only when some such leader exists.
+  uint64_t contender_term_max = 0;
+  for (const auto& [other, p] : live_) {
+    if (p->raw_node() == nullptr) continue;
+    const raft::Raft& raft = p->raw_node()->raft();
+    if (raft.role() == raft::Role::kLeader && raft.CommittedInCurrentTerm()) {
+      contender_term_max = std::max(contender_term_max, raft.term());
+    }
+  }
+  if (contender_term_max == 0) return;
   const int64_t now = world_->now_ns();
-  for (EndpointId holder : world_->nodes()) {
-    const raft::Replica* holder_replica = replica_of_(holder);
-    if (holder_replica == nullptr) continue;
+  for (const auto& [holder, holder_replica] : live_) {
     const raft::Replica& replica = *holder_replica;
-    if (!replica.LeaseValidAt(world_->clock(holder).MonotonicAt(now))) {
+    if (replica.term() >= contender_term_max ||
+        !replica.LeaseValidAt(world_->clock(holder).MonotonicAt(now))) {
       continue;
     }
-    for (EndpointId other : world_->nodes()) {
-      const raft::Replica* p = replica_of_(other);
-      if (p == nullptr || other == holder || p->raw_node() == nullptr) continue;
+    for (const auto& [other, p] : live_) {
+      if (other == holder || p->raw_node() == nullptr) continue;
       const raft::Raft& raft = p->raw_node()->raft();
       if (raft.role() == raft::Role::kLeader && raft.term() > replica.term() &&
           raft.CommittedInCurrentTerm()) {

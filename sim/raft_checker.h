@@ -114,6 +114,8 @@ class RaftChecker : public raft::ReplicaObserver {
   std::vector<LogView> log_views_;  // by EndpointId
   std::vector<std::string> violations_;
   uint64_t violation_count_ = 0;
+  // The members that are up and their Replicas, during AfterEvent.
+  std::vector<std::pair<EndpointId, const raft::Replica*>> live_;
 };
 
 }  // namespace ekv::sim

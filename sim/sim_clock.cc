@@ -11,6 +11,15 @@ constexpr int64_t kMillion = 1'000'000;
 
 // floor(span * ppm / 1e6) without overflow.
 int64_t Scale(int64_t span_ns, int64_t ppm) {
+  // Nearly always the product fits in 64 bits, where dividing by a constant
+  // is a multiplication; 128-bit division is a library call (hot: clocks are
+  // read at every event).
+  int64_t narrow;
+  if (!__builtin_mul_overflow(span_ns, ppm, &narrow)) {
+    int64_t quotient = narrow / kMillion;
+    if (narrow % kMillion != 0 && narrow < 0) --quotient;
+    return quotient;
+  }
   const __int128 product = static_cast<__int128>(span_ns) * ppm;
   __int128 quotient = product / kMillion;
   if (product % kMillion != 0 && product < 0) --quotient;

@@ -93,16 +93,6 @@ World::~World() {
   }
 }
 
-World::Endpoint& World::endpoint(EndpointId id) {
-  EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
-  return *endpoints_[id];
-}
-
-const World::Endpoint& World::endpoint(EndpointId id) const {
-  EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
-  return *endpoints_[id];
-}
-
 EndpointId World::AddNode(ProcessFactory factory) {
   return AddEndpoint(std::move(factory), true);
 }

@@ -37,6 +37,7 @@
 
 #include "disk/sim_disk.h"
 #include "engine/base/buggify.h"
+#include "engine/base/check.h"
 #include "engine/base/planted_bugs.h"
 #include "engine/base/probes.h"
 #include "engine/base/process.h"
@@ -170,8 +171,15 @@ class World {
   void ScheduleCallback(int64_t time_ns, uint64_t id);
   void CancelCallback(uint64_t id);
   void ChooseCorruptibleDisks();
-  Endpoint& endpoint(EndpointId id);
-  const Endpoint& endpoint(EndpointId id) const;
+  // Inline: looked up several times in every event.
+  Endpoint& endpoint(EndpointId id) {
+    EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
+    return *endpoints_[id];
+  }
+  const Endpoint& endpoint(EndpointId id) const {
+    EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
+    return *endpoints_[id];
+  }
 
   uint64_t seed_;
   SimOptions options_;

@@ -7,7 +7,7 @@ namespace {
 
 template <typename Message>
 std::string Encode(PayloadTag tag, const Message& message) {
-  return WrapPayload(tag, message.SerializeAsString());
+  return SerializePayload(tag, message);
 }
 
 template <typename Message>

@@ -211,9 +211,10 @@ void KvNode::HandleClientRequest(EndpointId from, absl::string_view payload) {
   }
   ++counters_.client_requests;
   Transport* transport = env_.transport;
-  service_.Handle(*request, [transport, from](kvpb::ClientResponse response) {
-    transport->Send(from, EncodeClientResponse(response));
-  });
+  service_.Handle(std::move(*request),
+                  [transport, from](kvpb::ClientResponse response) {
+                    transport->Send(from, EncodeClientResponse(response));
+                  });
 }
 
 }  // namespace ekv::node

@@ -108,7 +108,7 @@ KvService::KvService(kv::Coordinator* coordinator, const mvcc::Store* store,
       tracker_(tracker),
       options_(options) {}
 
-void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
+void KvService::Handle(kvpb::ClientRequest request, Reply reply) {
   const bool local_read = request.op_case() == kvpb::ClientRequest::kGet ||
                           request.op_case() == kvpb::ClientRequest::kScan;
   // The planted defects serve reads where they must not: from a follower's
@@ -121,45 +121,47 @@ void KvService::Handle(const kvpb::ClientRequest& request, Reply reply) {
     return reply(
         ResponseFor(request, NotLeaderError(coordinator_->RaftLeader())));
   }
-  switch (request.op_case()) {
+  auto shared = std::make_shared<const kvpb::ClientRequest>(std::move(request));
+  switch (shared->op_case()) {
     case kvpb::ClientRequest::kGet:
-      return Get(request, std::move(reply));
+      return Get(std::move(shared), std::move(reply));
     case kvpb::ClientRequest::kScan:
-      return Scan(request, std::move(reply));
+      return Scan(std::move(shared), std::move(reply));
     case kvpb::ClientRequest::kPut: {
       kv::OperationGroup group;
       uint64_t expire_at = 0;
-      if (request.put().ttl_ms() > 0) {
+      if (shared->put().ttl_ms() > 0) {
         const uint64_t now_ms = hlc::PhysicalMs(coordinator_->hlc().Current());
-        expire_at = hlc::Pack(now_ms + request.put().ttl_ms(), 0);
+        expire_at = hlc::Pack(now_ms + shared->put().ttl_ms(), 0);
       }
-      group.elems.push_back(kv::Elem{kv::ElemOp::kPut, request.put().key(),
-                                     request.put().value(), expire_at, ""});
-      return Write(request, std::move(group), std::move(reply));
+      group.elems.push_back(kv::Elem{kv::ElemOp::kPut, shared->put().key(),
+                                     shared->put().value(), expire_at, ""});
+      return Write(std::move(shared), std::move(group), std::move(reply));
     }
     case kvpb::ClientRequest::kDelete: {
       kv::OperationGroup group;
       group.elems.push_back(
-          kv::Elem{kv::ElemOp::kDelete, request.delete_().key(), "", 0, ""});
-      return Write(request, std::move(group), std::move(reply));
+          kv::Elem{kv::ElemOp::kDelete, shared->delete_().key(), "", 0, ""});
+      return Write(std::move(shared), std::move(group), std::move(reply));
     }
     case kvpb::ClientRequest::kCas:
-      return Cas(request, std::move(reply));
+      return Cas(std::move(shared), std::move(reply));
     case kvpb::ClientRequest::kTxn:
-      return Txn(request, std::move(reply));
+      return Txn(std::move(shared), std::move(reply));
     case kvpb::ClientRequest::OP_NOT_SET:
       break;
   }
   // No op this node knows: empty, or a kind from a newer client.
-  reply(ResponseFor(request,
+  reply(ResponseFor(*shared,
                     NotImplementedError("request kind unknown to this node")));
 }
 
-void KvService::ReadBarrier(const kvpb::ClientRequest& request,
-                            uint64_t read_ts, Reply reply,
+void KvService::ReadBarrier(Request shared, uint64_t read_ts, Reply reply,
                             std::function<void(uint64_t, Reply)> then) {
-  auto serve = [this, request, read_ts, reply = std::move(reply),
+  auto serve = [this, shared = std::move(shared), read_ts,
+                reply = std::move(reply),
                 then = std::move(then)](const absl::Status& status) {
+    const kvpb::ClientRequest& request = *shared;
     if (!status.ok()) return reply(ResponseFor(request, status));
     // Timestamp 1 stands for "before any commit" (0 means "unset"), so a
     // timestamp handed out by an empty store is accepted back.
@@ -178,13 +180,15 @@ void KvService::ReadBarrier(const kvpb::ClientRequest& request,
   coordinator_->LeaseRead(std::move(serve));
 }
 
-void KvService::Get(const kvpb::ClientRequest& request, Reply reply) {
+void KvService::Get(Request shared, Reply reply) {
+  const kvpb::ClientRequest& request = *shared;
   const std::string& key = request.get().key();
   if (absl::Status s = CheckUserKey(key); !s.ok()) {
     return reply(ResponseFor(request, s));
   }
-  ReadBarrier(request, request.get().read_ts(), std::move(reply),
-              [this, request, key](uint64_t ts, Reply reply) {
+  ReadBarrier(shared, request.get().read_ts(), std::move(reply),
+              [this, shared, key](uint64_t ts, Reply reply) {
+                const kvpb::ClientRequest& request = *shared;
                 kvpb::ClientResponse response =
                     ResponseFor(request, absl::OkStatus());
                 absl::Status locked = txn::CheckReadable(*store_, key, ts);
@@ -199,14 +203,16 @@ void KvService::Get(const kvpb::ClientRequest& request, Reply reply) {
               });
 }
 
-void KvService::Scan(const kvpb::ClientRequest& request, Reply reply) {
+void KvService::Scan(Request shared, Reply reply) {
+  const kvpb::ClientRequest& request = *shared;
   const kvpb::ScanRequest& scan = request.scan();
   const int limit = scan.limit() == 0 ? options_.scan_limit_default
                                       : static_cast<int>(std::min<uint32_t>(
                                             scan.limit(), mvcc::kScanLimitMax));
   ReadBarrier(
-      request, scan.read_ts(), std::move(reply),
-      [this, request, limit](uint64_t ts, Reply reply) {
+      shared, scan.read_ts(), std::move(reply),
+      [this, shared, limit](uint64_t ts, Reply reply) {
+        const kvpb::ClientRequest& request = *shared;
         const kvpb::ScanRequest& scan = request.scan();
         auto pairs = UserScan(*store_, scan.start(), scan.end(), limit,
                               scan.reverse(), ts);
@@ -224,8 +230,8 @@ void KvService::Scan(const kvpb::ClientRequest& request, Reply reply) {
       });
 }
 
-void KvService::Write(const kvpb::ClientRequest& request,
-                      kv::OperationGroup group, Reply reply) {
+void KvService::Write(Request shared, kv::OperationGroup group, Reply reply) {
+  const kvpb::ClientRequest& request = *shared;
   if (request.client_id() == 0 || request.seq() == 0) {
     return reply(ResponseFor(
         request, InvalidRequestError("writes need a client_id and a seq")));
@@ -237,8 +243,9 @@ void KvService::Write(const kvpb::ClientRequest& request,
   }
   group.client_id = request.client_id();
   group.seq = request.seq();
-  coordinator_->Dispatch(std::move(group), [request, reply = std::move(reply)](
+  coordinator_->Dispatch(std::move(group), [shared, reply = std::move(reply)](
                                                const kv::DispatchResult& r) {
+    const kvpb::ClientRequest& request = *shared;
     kvpb::ClientResponse response = ResponseFor(request, r.status);
     response.set_commit_ts(r.commit_ts);
     response.set_deduplicated(r.deduplicated);
@@ -248,7 +255,8 @@ void KvService::Write(const kvpb::ClientRequest& request,
   });
 }
 
-void KvService::Cas(const kvpb::ClientRequest& request, Reply reply) {
+void KvService::Cas(Request shared, Reply reply) {
+  const kvpb::ClientRequest& request = *shared;
   const kvpb::CasRequest& cas = request.cas();
   kv::OperationGroup group;
   group.elems.push_back(
@@ -257,10 +265,11 @@ void KvService::Cas(const kvpb::ClientRequest& request, Reply reply) {
           : kv::Elem{kv::ElemOp::kPut, cas.key(), cas.value(), 0, ""});
   group.guards.push_back(
       kv::Guard{cas.key(), cas.expect_absent(), cas.expected()});
-  Write(request, std::move(group), std::move(reply));
+  Write(std::move(shared), std::move(group), std::move(reply));
 }
 
-void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
+void KvService::Txn(Request shared, Reply reply) {
+  const kvpb::ClientRequest& request = *shared;
   const kvpb::TxnRequest& txn = request.txn();
   if (txn.ops_size() == 0 || txn.ops_size() > options_.txn_ops_max) {
     return reply(ResponseFor(
@@ -279,8 +288,9 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
     }
   }
   ReadBarrier(
-      request, txn.start_ts(), std::move(reply),
-      [this, request](uint64_t start_ts, Reply reply) {
+      shared, txn.start_ts(), std::move(reply),
+      [this, shared](uint64_t start_ts, Reply reply) {
+        const kvpb::ClientRequest& request = *shared;
         const kvpb::TxnRequest& txn = request.txn();
         // A start the client brought (read earlier, its pin since released)
         // may be compacted away already: a pin taken now cannot save it.
@@ -326,9 +336,10 @@ void KvService::Txn(const kvpb::ClientRequest& request, Reply reply) {
         group.seq = request.seq();
         coordinator_->Dispatch(
             std::move(group),
-            [this, request, pin, pinned_in_term, pin_guards,
+            [this, shared, pin, pinned_in_term, pin_guards,
              response = std::move(response),
              reply = std::move(reply)](const kv::DispatchResult& r) mutable {
+              const kvpb::ClientRequest& request = *shared;
               pin->Release();
               // A deduplicated outcome is an earlier attempt's, with its
               // own snapshot.

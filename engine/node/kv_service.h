@@ -23,6 +23,7 @@
 #define EKV_ENGINE_NODE_KV_SERVICE_H_
 
 #include <functional>
+#include <memory>
 
 #include "engine/base/planted_bugs.h"
 #include "engine/kv/active_timestamp_tracker.h"
@@ -57,21 +58,25 @@ class KvService {
             kv::ActiveTimestampTracker* tracker,
             const KvServiceOptions& options);
 
-  void Handle(const kvpb::ClientRequest& request, Reply reply);
+  // Takes the request by value: callers that are done with theirs move it
+  // in, and the service shares it among its callbacks without copying.
+  void Handle(kvpb::ClientRequest request, Reply reply);
 
   const KvServiceStats& stats() const { return stats_; }
 
  private:
-  void Get(const kvpb::ClientRequest& request, Reply reply);
-  void Scan(const kvpb::ClientRequest& request, Reply reply);
-  void Write(const kvpb::ClientRequest& request, kv::OperationGroup group,
-             Reply reply);
-  void Cas(const kvpb::ClientRequest& request, Reply reply);
-  void Txn(const kvpb::ClientRequest& request, Reply reply);
+  // A request shared by the callbacks that serve it.
+  using Request = std::shared_ptr<const kvpb::ClientRequest>;
+
+  void Get(Request shared, Reply reply);
+  void Scan(Request shared, Reply reply);
+  void Write(Request shared, kv::OperationGroup group, Reply reply);
+  void Cas(Request shared, Reply reply);
+  void Txn(Request shared, Reply reply);
   // Confirms this node may serve a read, then calls `then` with the read
   // timestamp (the request's, or the store's last commit).
-  void ReadBarrier(const kvpb::ClientRequest& request, uint64_t read_ts,
-                   Reply reply, std::function<void(uint64_t, Reply)> then);
+  void ReadBarrier(Request shared, uint64_t read_ts, Reply reply,
+                   std::function<void(uint64_t, Reply)> then);
 
   kv::Coordinator* coordinator_;
   const mvcc::Store* store_;

@@ -41,6 +41,15 @@ inline std::string WrapPayload(PayloadTag tag, absl::string_view body) {
   return payload;
 }
 
+// tag || the serialization of `message` (a protobuf), in one allocation
+// without an intermediate body string (hot: every message sent).
+template <typename Message>
+std::string SerializePayload(PayloadTag tag, const Message& message) {
+  std::string payload(1, static_cast<char>(tag));
+  message.AppendToString(&payload);
+  return payload;
+}
+
 // The tag byte of `payload` (not checked against the known tags), or nothing
 // when the payload is empty.
 inline std::optional<uint8_t> PayloadTagByte(absl::string_view payload) {

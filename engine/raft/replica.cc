@@ -283,9 +283,8 @@ void Replica::SendMessages(std::vector<raftpb::Message>& messages) {
     *envelope.mutable_message() = std::move(m);
     m.set_type(raftpb::MSG_UNKNOWN);
     if (to > std::numeric_limits<EndpointId>::max()) continue;
-    env_.transport->Send(
-        static_cast<EndpointId>(to),
-        WrapPayload(PayloadTag::kRaft, envelope.SerializeAsString()));
+    env_.transport->Send(static_cast<EndpointId>(to),
+                         SerializePayload(PayloadTag::kRaft, envelope));
   }
 }
 

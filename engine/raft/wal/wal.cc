@@ -176,6 +176,7 @@ Wal::Wal(Disk* disk, std::string prefix, uint64_t segment_seq,
     : disk_(disk),
       prefix_(std::move(prefix)),
       segment_seq_(segment_seq),
+      segment_name_(SegmentName(segment_seq)),
       confirmed_bytes_(segment_bytes),
       needs_dir_sync_(segment_bytes == 0) {}
 
@@ -249,7 +250,7 @@ absl::StatusOr<std::unique_ptr<Wal>> Wal::Open(Disk* disk, std::string prefix,
 
 absl::Status Wal::Repair() {
   if (!needs_repair_) return absl::OkStatus();
-  const std::string name = SegmentName(segment_seq_);
+  const std::string& name = segment_name_;
   const absl::StatusOr<uint64_t> size = disk_->Size(name);
   if (absl::IsNotFound(size.status()) && confirmed_bytes_ == 0) {
     needs_repair_ = false;
@@ -323,7 +324,7 @@ absl::Status Wal::AttemptAppend(const std::string& name,
 
 absl::Status Wal::AppendConfirmed(const std::string& record) {
   EKV_RETURN_IF_ERROR(Repair());
-  const std::string name = SegmentName(segment_seq_);
+  const std::string& name = segment_name_;
   absl::Status status;
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     status = AttemptAppend(name, record, attempt > 0);
@@ -381,6 +382,7 @@ absl::Status Wal::SaveSnapshot(const raftpb::Snapshot& snapshot,
   const uint64_t seq = segment_seq_ + 1;
   EKV_RETURN_IF_ERROR(disk_->Remove(SegmentName(seq)));
   segment_seq_ = seq;
+  segment_name_ = SegmentName(seq);
   confirmed_bytes_ = 0;
   needs_dir_sync_ = true;
   ++stats_.writes;

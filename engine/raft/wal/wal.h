@@ -117,6 +117,8 @@ class Wal {
   Disk* disk_;
   const std::string prefix_;
   uint64_t segment_seq_;
+  // SegmentName(segment_seq_), kept rather than formatted at every write.
+  std::string segment_name_;
   // The current segment's size up to its last confirmed record; beyond it
   // there may be one unconfirmed attempt (needs_repair_).
   uint64_t confirmed_bytes_;
