@@ -9,9 +9,11 @@ namespace ekv::sim {
 namespace {
 
 constexpr std::array<BugExposure, kPlantedBugCount> kExposures = {{
-    {PlantedBug::kLeaseAfterStepDown, "--workload register", 200,
-     "a deposed leader must still think its lease valid while a new leader "
-     "takes writes: partitions of the leader under the swarm"},
+    {PlantedBug::kLeaseAfterStepDown,
+     "--workload register --faults leader_transfer,partition_leader,net_delay",
+     200,
+     "a leadership transfer lets the new leader win and take writes before "
+     "the old leader's lease would have run out"},
     {PlantedBug::kLeaseTooLong, "--workload register", 200,
      "a lease that outlives the election timeout lets the old leader read "
      "while a new one writes"},
@@ -27,12 +29,13 @@ constexpr std::array<BugExposure, kPlantedBugCount> kExposures = {{
      "a candidate with a short log wins and overwrites committed entries"},
     {PlantedBug::kHlcWithoutCeilingWait,
      "--workload register --faults "
-     "clock_jump,clock_offset,process_crash,partition_leader,disk_latency "
-     "--clock_beyond_bound true",
+     "clock_jump,clock_offset,leader_transfer,disk_latency "
+     "--disk_latency_ns_max 20000000 --clock_beyond_bound true",
      200,
-     "the ceiling only matters when clocks disagree by more than an "
-     "election takes: beyond the clock bound, with restarts that forget the "
-     "HLC, and plain writes that do not wait for a read barrier"},
+     "the ceiling only matters when clocks disagree by more than a leader "
+     "change takes: beyond the clock bound, leadership transfers, and slow "
+     "disks that hold back the new leader's first commit while plain writes "
+     "(no read barrier) get timestamps"},
     {PlantedBug::kFollowerReadTimestamp, "--workload register", 200,
      "any follower that lags serves a stale read"},
     {PlantedBug::kTxnReadSetNotValidated, "--workload list-append", 200,

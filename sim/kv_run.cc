@@ -133,7 +133,8 @@ class PinWatch {
   void AfterEvent() {
     const EndpointId id = world_->current_endpoint();
     if (id == 0 || !world_->IsNode(id)) return;
-    const auto* node = world_->ProcessAs<node::KvNode>(id);
+    // Every node of a KV run is a KvNode: no dynamic_cast on every event.
+    const auto* node = static_cast<const node::KvNode*>(world_->process(id));
     const uint64_t now =
         node == nullptr ? 0
                         : node->service().stats().pinned_snapshots_compacted;
