@@ -19,7 +19,8 @@ class InstantNode final : public Process {
   explicit InstantNode(const Env& env)
       : env_(env),
         group_(kv::CoordinatorOptions(), env.clock),
-        service_(&group_.coordinator, &group_.store, &group_.tracker, {}) {}
+        service_(&group_.coordinator, &group_.store, &group_.tracker,
+                 group_.time, {}) {}
 
   void Start() override {
     group_.Lead(1);
@@ -38,6 +39,7 @@ class InstantNode final : public Process {
 
  private:
   void Tick() {
+    service_.OnTick();
     group_.coordinator.OnTick();
     group_.CommitAll();
     env_.timers->StartTimer(100 * kNanosPerMilli, [this] { Tick(); });
