@@ -16,9 +16,10 @@ namespace ekv::workloads::testing {
 
 class InstantNode final : public Process {
  public:
-  explicit InstantNode(const Env& env)
+  explicit InstantNode(const Env& env, const kv::CoordinatorOptions& options =
+                                           kv::CoordinatorOptions())
       : env_(env),
-        group_(kv::CoordinatorOptions(), env.clock),
+        group_(options, env.clock),
         service_(&group_.coordinator, &group_.store, &group_.tracker,
                  group_.time, {}) {}
 
