@@ -40,6 +40,16 @@ void SimDisk::Begin(DiskOp op, absl::string_view name, uint64_t size) {
   }
 }
 
+absl::Status SimDisk::PowerLostError() const {
+  return IoError(absl::StrCat("disk of node ", owner_,
+                              ": the power failed during a write"));
+}
+
+void SimDisk::CutPowerAtNextAppend(std::function<void()> on_power_cut) {
+  EKV_CHECK(on_power_cut != nullptr);
+  if (!powered_off_) on_power_cut_ = std::move(on_power_cut);
+}
+
 SimDisk::File* SimDisk::Find(absl::string_view name) {
   auto it = dir_.find(name);
   if (it == dir_.end()) return nullptr;
@@ -48,6 +58,7 @@ SimDisk::File* SimDisk::Find(absl::string_view name) {
 
 absl::StatusOr<std::vector<std::string>> SimDisk::List() {
   Begin(DiskOp::kList, "", 0);
+  if (powered_off_) return PowerLostError();
   std::vector<std::string> names;
   names.reserve(dir_.size());
   for (const auto& [name, file] : dir_) names.push_back(name);
@@ -56,6 +67,7 @@ absl::StatusOr<std::vector<std::string>> SimDisk::List() {
 
 absl::StatusOr<uint64_t> SimDisk::Size(absl::string_view name) {
   Begin(DiskOp::kSize, name, 0);
+  if (powered_off_) return PowerLostError();
   const File* file = Find(name);
   if (file == nullptr) return absl::NotFoundError(absl::StrCat(name));
   return file->current.size();
@@ -64,6 +76,7 @@ absl::StatusOr<uint64_t> SimDisk::Size(absl::string_view name) {
 absl::StatusOr<std::string> SimDisk::Read(absl::string_view name,
                                           uint64_t offset, uint64_t length) {
   Begin(DiskOp::kRead, name, length);
+  if (powered_off_) return PowerLostError();
   const File* file = Find(name);
   if (file == nullptr) return absl::NotFoundError(absl::StrCat(name));
   if (offset >= file->current.size()) return std::string();
@@ -78,6 +91,7 @@ absl::StatusOr<std::string> SimDisk::Read(absl::string_view name,
 
 absl::Status SimDisk::Append(absl::string_view name, absl::string_view data) {
   Begin(DiskOp::kAppend, name, data.size());
+  if (powered_off_) return PowerLostError();
   if (full_ || used_bytes_ + data.size() >
                    static_cast<uint64_t>(options_.disk_capacity_bytes)) {
     ++stats_.full_refusals;
@@ -100,11 +114,21 @@ absl::Status SimDisk::Append(absl::string_view name, absl::string_view data) {
   file->current.append(op.data);
   file->unsynced.push_back(std::move(op));
   used_bytes_ += data.size();
+  if (on_power_cut_) {
+    // The power fails while this write is on its way to the platter.
+    powered_off_ = true;
+    power_cut_file_ = dir_.at(std::string(name));
+    std::function<void()> on_power_cut = std::move(on_power_cut_);
+    on_power_cut_ = nullptr;
+    on_power_cut();
+    return PowerLostError();
+  }
   return absl::OkStatus();
 }
 
 absl::Status SimDisk::Truncate(absl::string_view name, uint64_t size) {
   Begin(DiskOp::kTruncate, name, size);
+  if (powered_off_) return PowerLostError();
   File* file = Find(name);
   if (file == nullptr) return absl::NotFoundError(absl::StrCat(name));
   if (size > file->current.size()) {
@@ -120,6 +144,7 @@ absl::Status SimDisk::Truncate(absl::string_view name, uint64_t size) {
 
 absl::Status SimDisk::Sync(absl::string_view name) {
   Begin(DiskOp::kSync, name, 0);
+  if (powered_off_) return PowerLostError();
   File* file = Find(name);
   if (file == nullptr) return absl::NotFoundError(absl::StrCat(name));
   if (random_.Bernoulli(options_.disk_sync_fail_rate)) {
@@ -133,6 +158,7 @@ absl::Status SimDisk::Sync(absl::string_view name) {
 
 absl::Status SimDisk::Rename(absl::string_view from, absl::string_view to) {
   Begin(DiskOp::kRename, from, 0);
+  if (powered_off_) return PowerLostError();
   auto it = dir_.find(from);
   if (it == dir_.end()) return absl::NotFoundError(absl::StrCat(from));
   if (from == to) return absl::OkStatus();
@@ -145,6 +171,7 @@ absl::Status SimDisk::Rename(absl::string_view from, absl::string_view to) {
 
 absl::Status SimDisk::Remove(absl::string_view name) {
   Begin(DiskOp::kRemove, name, 0);
+  if (powered_off_) return PowerLostError();
   auto it = dir_.find(name);
   if (it == dir_.end()) return absl::OkStatus();
   DirOp op{DirOp::kRemove, std::string(name), "", it->second};
@@ -156,6 +183,7 @@ absl::Status SimDisk::Remove(absl::string_view name) {
 
 absl::Status SimDisk::SyncDir() {
   Begin(DiskOp::kSyncDir, "", 0);
+  if (powered_off_) return PowerLostError();
   if (random_.Bernoulli(options_.disk_sync_fail_rate)) {
     ++stats_.sync_failures;
     return IoError("fsync of the directory failed");
@@ -220,8 +248,12 @@ void SimDisk::CorruptSector(std::string& bytes, uint64_t base_offset) {
   }
 }
 
-void SimDisk::CrashFile(File& file) {
-  const uint64_t kept = random_.Uniform(file.unsynced.size() + 1);
+void SimDisk::CrashFile(File& file, bool cut_in_last_append) {
+  // A power cut during the last append: what was written before it may
+  // survive, the append itself tears.
+  const uint64_t kept = cut_in_last_append
+                            ? file.unsynced.size() - 1
+                            : random_.Uniform(file.unsynced.size() + 1);
   std::string content = file.synced;
   for (uint64_t i = 0; i < kept; ++i) {
     const FileOp& op = file.unsynced[i];
@@ -235,7 +267,8 @@ void SimDisk::CrashFile(File& file) {
   stats_.crash_lost_ops += file.unsynced.size() - kept;
   if (kept < file.unsynced.size() && file.unsynced[kept].append &&
       !file.unsynced[kept].data.empty() &&
-      random_.Bernoulli(options_.disk_torn_write_rate)) {
+      (cut_in_last_append ||
+       random_.Bernoulli(options_.disk_torn_write_rate))) {
     const std::string& data = file.unsynced[kept].data;
     const uint64_t prefix = random_.Uniform(data.size());
     content.append(data, 0, prefix);
@@ -255,8 +288,13 @@ void SimDisk::CrashFile(File& file) {
 void SimDisk::Crash() {
   Begin(DiskOp::kCrash, "", 0);
   for (auto& [id, file] : files_) {
-    if (!file.unsynced.empty()) CrashFile(file);
+    if (!file.unsynced.empty()) {
+      CrashFile(file, powered_off_ && id == power_cut_file_);
+    }
   }
+  if (powered_off_) ++stats_.power_cuts;
+  powered_off_ = false;
+  on_power_cut_ = nullptr;
   const uint64_t kept = random_.Uniform(unsynced_dir_.size() + 1);
   for (uint64_t i = 0; i < kept; ++i) {
     ApplyDirOp(unsynced_dir_[i], synced_dir_);

@@ -15,7 +15,9 @@
 // - a read returns a corrupt sector (the stored copy stays intact);
 // - Sync or SyncDir fails (its changes stay unsynced);
 // - the disk is full (capacity reached, or set full by the nemesis);
-// - each operation takes a latency charged to the calling node.
+// - each operation takes a latency charged to the calling node;
+// - the power fails during an append (armed by the nemesis): the append
+//   tears at the crash that follows.
 // Corrupt data comes back as a real disk returns it, with no error. Only a
 // disk marked corruptible corrupts: the World marks at most a minority of the
 // nodes, so a quorum keeps an intact copy of every synced record (unless the
@@ -71,6 +73,7 @@ struct DiskStats {
   uint64_t crash_kept_ops = 0;
   uint64_t crash_lost_ops = 0;
   uint64_t crash_torn_ops = 0;
+  uint64_t power_cuts = 0;  // crashes after a cut during an append
 };
 
 class SimDisk final : public Disk {
@@ -94,6 +97,15 @@ class SimDisk final : public Disk {
 
   // The power is cut: every unsynced change is kept, lost or torn.
   void Crash();
+  // Arms a power cut in the middle of the next Append: that append is stored
+  // unsynced and then fails, every later operation fails with kIoError, and
+  // `on_power_cut` runs (inside the Append: it must only schedule the
+  // owner's crash). At Crash() that append tears: a prefix of it is kept,
+  // maybe followed by garbage, as a disk losing power mid-write leaves it.
+  // Crash() disarms a cut that has not happened.
+  void CutPowerAtNextAppend(std::function<void()> on_power_cut);
+  void DisarmPowerCut() { on_power_cut_ = nullptr; }
+  bool powered_off() const { return powered_off_; }
 
   // Whether this disk may corrupt sectors at all (its place in the atlas).
   void set_corruptible(bool corruptible) { corruptible_ = corruptible; }
@@ -133,7 +145,8 @@ class SimDisk final : public Disk {
   void Begin(DiskOp op, absl::string_view name, uint64_t size);
   File* Find(absl::string_view name);
   void CorruptSector(std::string& bytes, uint64_t base_offset);
-  void CrashFile(File& file);
+  void CrashFile(File& file, bool cut_in_last_append);
+  absl::Status PowerLostError() const;
   static void ApplyDirOp(const DirOp& op, Directory& dir);
   void CollectUnreferenced();
 
@@ -145,6 +158,9 @@ class SimDisk final : public Disk {
   std::function<void(int64_t)> charge_latency_;
   bool corruptible_ = false;
   bool full_ = false;
+  std::function<void()> on_power_cut_;  // armed by CutPowerAtNextAppend
+  bool powered_off_ = false;
+  uint64_t power_cut_file_ = 0;  // the file whose append the cut hit
 
   std::map<uint64_t, File> files_;
   Directory dir_;

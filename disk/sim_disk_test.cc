@@ -48,6 +48,46 @@ TEST(SimDisk, SyncedDataAndNamesSurviveACrash) {
   EXPECT_FALSE(f.disk.HasUnsyncedChanges());
 }
 
+TEST(SimDisk, APowerCutDuringAnAppendTearsItAndStopsTheDiskUntilTheCrash) {
+  const std::string record(600, 'r');
+  bool garbage_seen = false;
+  for (uint64_t seed = 0; seed < 32; ++seed) {
+    Fixture f({}, seed);
+    ASSERT_TRUE(f.disk.Append("wal", "synced|").ok());
+    ASSERT_TRUE(f.disk.Sync("wal").ok());
+    ASSERT_TRUE(f.disk.SyncDir().ok());
+    int cuts = 0;
+    f.disk.CutPowerAtNextAppend([&] { ++cuts; });
+    EXPECT_TRUE(f.disk.Read("wal", 0, 7).ok()) << "armed, not yet cut";
+    EXPECT_TRUE(IsErrorKind(f.disk.Append("wal", record), ErrorKind::kIoError));
+    EXPECT_EQ(cuts, 1);
+    EXPECT_TRUE(f.disk.powered_off());
+    EXPECT_FALSE(f.disk.Sync("wal").ok());
+    EXPECT_FALSE(f.disk.Read("wal", 0, 7).ok());
+    f.disk.Crash();
+    EXPECT_FALSE(f.disk.powered_off());
+    EXPECT_EQ(f.disk.stats().power_cuts, 1u);
+    const std::string after = Contents(f.disk, "wal");
+    ASSERT_EQ(after.substr(0, 7), "synced|") << "synced data is never touched";
+    EXPECT_LT(after.size(), 7 + record.size()) << "the cut append tore";
+    const std::string tail = after.substr(7);
+    const size_t r_prefix = tail.find_first_not_of('r');
+    garbage_seen = garbage_seen || r_prefix != std::string::npos;
+    EXPECT_TRUE(f.disk.Append("wal", "x").ok()) << "power is back";
+  }
+  EXPECT_TRUE(garbage_seen) << "some tears end in garbage";
+}
+
+TEST(SimDisk, ACrashDisarmsAPowerCutThatDidNotHappen) {
+  Fixture f;
+  bool cut = false;
+  f.disk.CutPowerAtNextAppend([&] { cut = true; });
+  f.disk.Crash();
+  ASSERT_TRUE(f.disk.Append("a", "x").ok());
+  EXPECT_FALSE(cut);
+  EXPECT_EQ(f.disk.stats().power_cuts, 0u);
+}
+
 TEST(SimDisk, AFileWhoseNameWasNeverSyncedMayVanish) {
   bool vanished = false;
   bool kept = false;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/base/status.h"
+#include "sim/bug_exposure.h"
 #include "sim/kv_run.h"
 #include "sim/shrink_command.h"
 #include "sim/sweep_command.h"
@@ -125,6 +126,10 @@ void PrintReadable(std::FILE* out, const RunArgs& args,
   if (args.cluster == ClusterKind::kKv) {
     std::fprintf(out, "cluster: kv, workload %s, planted bugs: %s\n",
                  WorkloadOf(args).c_str(), args.bugs.Names().c_str());
+    if (!args.exposing_flags.empty()) {
+      std::fprintf(out, "planted bug flags (before the command line's): %s\n",
+                   absl::StrJoin(args.exposing_flags, " ").c_str());
+    }
   } else {
     std::fprintf(out, "cluster: toy (the simulator's own test protocol)\n");
   }
@@ -235,12 +240,7 @@ void SetReplayOutputs(RunArgs& args) {
 }  // namespace
 
 std::string WorkloadOf(const RunArgs& args) {
-  if (!args.workload.empty()) return args.workload;
-  for (size_t i = 0; i < kPlantedBugCount; ++i) {
-    const auto bug = static_cast<PlantedBug>(i);
-    if (args.bugs.has(bug)) return std::string(GetPlantedBugInfo(bug).workload);
-  }
-  return "mixed";
+  return args.workload.empty() ? "mixed" : args.workload;
 }
 
 RunReport RunCluster(const RunArgs& args, const SimOptions& options,
@@ -270,7 +270,9 @@ std::string ReplayCommand(uint64_t seed, const RunArgs& args) {
                       flags.empty() ? "" : " ", flags);
 }
 
-absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
+namespace {
+
+absl::StatusOr<RunArgs> ParseFlags(const std::vector<std::string>& argv) {
   RunArgs args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
@@ -306,6 +308,21 @@ absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
         args.run_flags.push_back(argv[j]);
     }
   }
+  return args;
+}
+
+}  // namespace
+
+absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& argv) {
+  EKV_ASSIGN_OR_RETURN(RunArgs given, ParseFlags(argv));
+  std::vector<std::string> expanded = ExposingFlags(given.bugs);
+  if (expanded.empty()) return given;
+  // The bugs' flags first, so that the command line's own win.
+  const std::vector<std::string> exposing = expanded;
+  expanded.insert(expanded.end(), argv.begin(), argv.end());
+  EKV_ASSIGN_OR_RETURN(RunArgs args, ParseFlags(expanded));
+  args.run_flags = std::move(given.run_flags);
+  args.exposing_flags = exposing;
   return args;
 }
 
@@ -358,9 +375,11 @@ int SimMain(const std::vector<std::string>& args, std::FILE* out,
     for (size_t i = 0; i < kPlantedBugCount; ++i) {
       const PlantedBugInfo& info =
           GetPlantedBugInfo(static_cast<PlantedBug>(i));
-      std::fprintf(out, "%-30s [%s] %s\n", std::string(info.name).c_str(),
-                   std::string(info.workload).c_str(),
-                   std::string(info.summary).c_str());
+      const BugExposure& exposure = GetBugExposure(info.bug);
+      std::fprintf(out, "%-29s %s\n%29s flags: %s; caught within %d seeds\n",
+                   std::string(info.name).c_str(),
+                   std::string(info.summary).c_str(), "",
+                   std::string(exposure.flags).c_str(), exposure.seed_budget);
     }
     return kExitOk;
   }

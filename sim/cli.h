@@ -37,7 +37,7 @@ enum class ClusterKind { kToy, kKv };
 struct RunArgs {
   uint64_t seed = 1;
   ClusterKind cluster = ClusterKind::kKv;
-  // register | bank | list-append | mixed; empty: the bug's workload, or mixed.
+  // register | bank | list-append | mixed; empty: mixed.
   std::string workload;
   PlantedBugs bugs;  // --bug NAME (repeatable): defects switched on for the run
   FaultSelection faults;
@@ -51,12 +51,16 @@ struct RunArgs {
   // The flags that define the run, as given (everything but --seed and the
   // output flags): a replay or a sweep worker passes them on unchanged.
   std::vector<std::string> run_flags;
+  // The planted bugs' own flags (sim/bug_exposure.h), applied before the
+  // command line's: printed, never passed on (the bug flags bring them back).
+  std::vector<std::string> exposing_flags;
 };
 
-// Parses the arguments after "run".
+// Parses the arguments after "run". With --bug, the bug's exposing flags
+// (sim/bug_exposure.h) come first, so the command line's own flags win.
 absl::StatusOr<RunArgs> ParseRunArgs(const std::vector<std::string>& args);
 
-// The workload a run drives: --workload, else the first planted bug's, else
+// The workload a run drives: --workload (perhaps a planted bug's), else
 // "mixed".
 std::string WorkloadOf(const RunArgs& args);
 

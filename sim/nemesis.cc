@@ -39,6 +39,8 @@ const char* Nemesis::KindName(Kind kind) {
       return "disk_full_end";
     case Kind::kHealAll:
       return "heal_all";
+    case Kind::kCrashInWrite:
+      return "crash_in_write";
   }
   return "?";
 }
@@ -59,6 +61,7 @@ Nemesis::Nemesis(World* world, LeaderFn leader)
       {o.nemesis_pause, Kind::kPause},
       {o.nemesis_clock_jump, Kind::kClockJump},
       {o.nemesis_disk_full, Kind::kDiskFull},
+      {o.nemesis_crash_in_write, Kind::kCrashInWrite},
   };
   for (const auto& [on, kind] : switches) {
     if (on) kinds_.push_back(kind);
@@ -152,6 +155,28 @@ void Nemesis::Inject(Kind kind) {
         if (world_->IsUp(id)) return;
         world_->Restart(id);
         Record(Kind::kRestart, id);
+      });
+      break;
+    }
+    case Kind::kCrashInWrite: {
+      const std::vector<EndpointId> up = UpNodes(false);
+      if (up.empty()) return;
+      const EndpointId id = up[random_.Uniform(up.size())];
+      const int64_t down_ns = DrawDuration();
+      Record(kind, id);
+      // The cut happens inside the node's own disk call: its crash must wait
+      // for the event to end.
+      world_->disk(id)->CutPowerAtNextAppend([this, id, down_ns] {
+        world_->At(world_->now_ns(), [this, id, down_ns] {
+          if (!world_->IsUp(id)) return;
+          world_->Crash(id);
+          Record(Kind::kCrash, id);
+          world_->After(healed_ ? 0 : down_ns, [this, id] {
+            if (world_->IsUp(id)) return;
+            world_->Restart(id);
+            Record(Kind::kRestart, id);
+          });
+        });
       });
       break;
     }
@@ -253,6 +278,7 @@ void Nemesis::HealAll() {
     options.disk_sync_fail_rate = 0;
     disk->set_options(options);
     disk->set_full(false);
+    disk->DisarmPowerCut();
     world_->Resume(id);
     world_->Restart(id);
   }

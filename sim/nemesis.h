@@ -49,6 +49,7 @@ class Nemesis {
     kRestart,
     kDiskFullEnd,
     kHealAll,
+    kCrashInWrite,  // the power fails during the node's next disk append
   };
   static const char* KindName(Kind kind);
 

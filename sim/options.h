@@ -73,6 +73,8 @@ struct SimOptions {
   bool nemesis_pause = false;
   bool nemesis_clock_jump = false;
   bool nemesis_disk_full = false;
+  // The power fails during a node's disk append: the append tears.
+  bool nemesis_crash_in_write = false;
 
   // BUGGIFY (engine/base/buggify.h); 0 turns it off.
   double buggify_site_rate = 0;  // a site is on for the run with this chance
@@ -134,6 +136,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("nemesis_pause", o.nemesis_pause);
   v("nemesis_clock_jump", o.nemesis_clock_jump);
   v("nemesis_disk_full", o.nemesis_disk_full);
+  v("nemesis_crash_in_write", o.nemesis_crash_in_write);
   v("buggify_site_rate", o.buggify_site_rate);
   v("buggify_fire_rate", o.buggify_fire_rate);
   v("kv_lease_reads", o.kv_lease_reads);

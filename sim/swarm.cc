@@ -149,6 +149,9 @@ SimOptions DeriveOptions(uint64_t seed, const FaultSelection& faults,
   o.disk_corrupt_read_rate = on["disk_corrupt_read"] ? corrupt_read : 0;
   o.disk_sync_fail_rate = on["disk_sync_fail"] ? sync_fail : 0;
   o.nemesis_disk_full = on["disk_full"];
+  // Torn writes: unsynced appends torn at crashes, and power cuts in the
+  // middle of an append, which tear the WAL's tail.
+  o.nemesis_crash_in_write = on["disk_torn"];
   o.disk_latency_ns_max = on["disk_latency"] ? latency : 0;
   o.clock_drift_ppm_max = on["clock_drift"] ? drift : 0;
   o.clock_offset_ns_initial_max =
@@ -178,7 +181,7 @@ std::vector<std::string> EnabledFaultKinds(const SimOptions& o) {
       o.nemesis_partition_oneway,
       o.nemesis_crash,
       o.nemesis_pause,
-      o.disk_torn_write_rate > 0,
+      o.disk_torn_write_rate > 0 || o.nemesis_crash_in_write,
       o.disk_corrupt_write_rate > 0,
       o.disk_corrupt_read_rate > 0,
       o.disk_sync_fail_rate > 0,

@@ -98,6 +98,11 @@ absl::StatusOr<SweepArgs> ParseSweepArgs(const std::vector<std::string>& argv) {
       SimOptions probe;  // reuses the options' duration syntax: 90s, 2500ms
       EKV_RETURN_IF_ERROR(SetOption(probe, "duration_ns", text));
       args.seed_timeout_ns = probe.duration_ns;
+      if (args.seed_timeout_ns < kNanosPerSecond) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--seed_timeout '", text,
+            "': at least 1s (a number without a unit is nanoseconds)"));
+      }
     } else if (name == "--seed") {
       return absl::InvalidArgumentError(
           "a sweep takes --seeds A..B; to run one seed use 'ekv-sim run --seed "

@@ -27,7 +27,7 @@ grep -q "seeds: 20 run, 20 passed" "$work/merge.txt" || fail "merge summary: $(c
 grep -q "result: PASS" "$work/merge.txt" || fail "merge did not pass"
 
 for bad in "--seeds 5..1" "--seeds 1..3 --shard 3/3" "--seeds 1..3 --jobs 0" \
-           "--seeds 1..3 --no_such_flag 1" "--seed 4"; do
+           "--seeds 1..3 --no_such_flag 1" "--seed 4" "--seeds 1..3 --seed_timeout 20"; do
   # shellcheck disable=SC2086
   "$sim" sweep $bad >/dev/null 2>&1 && rc=0 || rc=$?
   [[ "$rc" == 2 ]] || fail "'sweep $bad' exited $rc, not 2"

@@ -42,9 +42,8 @@ inline constexpr size_t kPlantedBugCount =
 
 struct PlantedBugInfo {
   PlantedBug bug;
-  absl::string_view name;      // the --bug flag's value
-  absl::string_view summary;   // one line for `ekv-sim bugs`
-  absl::string_view workload;  // the workload that can expose it
+  absl::string_view name;     // the --bug flag's value
+  absl::string_view summary;  // one line for `ekv-sim bugs`
 };
 
 const PlantedBugInfo& GetPlantedBugInfo(PlantedBug bug);

@@ -80,7 +80,14 @@ bool Progress::MaybeDecrTo(uint64_t rejected, uint64_t match_hint) {
   }
   // In probe, only the answer to the outstanding message counts.
   if (next_ - 1 != rejected) return false;
-  next_ = std::max(std::min(rejected, match_hint + 1), match_ + 1);
+  const uint64_t next =
+      std::max(std::min(rejected, match_hint + 1), match_ + 1);
+  // A follower that rejects right after its match lost entries it had
+  // acknowledged (or holds a conflicting log): probing again at once would
+  // ping-pong at network speed, and duplicated messages would multiply the
+  // ping-pong. The probe stays outstanding; a heartbeat response retries.
+  if (next == next_) return false;
+  next_ = next;
   probe_sent_ = false;
   return true;
 }

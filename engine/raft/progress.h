@@ -59,7 +59,9 @@ class Progress {
   bool MaybeUpdate(uint64_t index);
   // The follower rejected the MSG_APP at `rejected`; `match_hint` is the
   // leader's best guess of where the logs match. Returns false for a stale
-  // rejection (one that tells nothing new).
+  // rejection (one that tells nothing new), and for one that cannot move
+  // next (the follower lost entries it had acknowledged): the probe then waits
+  // for a heartbeat response.
   bool MaybeDecrTo(uint64_t rejected, uint64_t match_hint);
   // A MSG_APP with `count` entries (last index `last_index`, `bytes` bytes)
   // was sent.

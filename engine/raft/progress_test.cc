@@ -88,6 +88,16 @@ TEST(Progress, RejectionsMoveNextBackOnlyWhenTheyAreNews) {
   EXPECT_FALSE(probe.MaybeDecrTo(7, 3)) << "not the outstanding probe";
   EXPECT_TRUE(probe.MaybeDecrTo(9, 3));
   EXPECT_EQ(probe.next(), 4u) << "jumps to the hint";
+
+  Progress stuck(6, 4, 1000, false);
+  stuck.MaybeUpdate(5);
+  stuck.SentEntries(7, 2, 20);
+  EXPECT_FALSE(stuck.MaybeDecrTo(5, 2))
+      << "a rejection at match cannot move next: wait for a heartbeat";
+  EXPECT_EQ(stuck.next(), 6u);
+  EXPECT_TRUE(stuck.IsPaused());
+  stuck.OnHeartbeatResponse();
+  EXPECT_FALSE(stuck.IsPaused());
 }
 
 TEST(Progress, SnapshotStateLeavesAtTheSnapshotIndex) {

@@ -56,12 +56,17 @@ absl::Status ReadConsistently(Disk* disk, const std::string& name,
     const bool agrees =
         std::find(seen.begin(), seen.end(), attempt) != seen.end();
     if (result.clean() || agrees) {
+      // Damaged: the reads that differ from the one accepted. A torn tail
+      // reads the same every time: it is no damaged read.
+      for (const std::string& earlier : seen) {
+        if (earlier != attempt) ++*damaged_reads;
+      }
       *data = std::move(attempt);
       return absl::OkStatus();
     }
-    ++*damaged_reads;
     seen.push_back(std::move(attempt));
   }
+  *damaged_reads += seen.size();
   return IoError(absl::StrCat(name, ": ", Wal::kReadAttempts,
                               " reads disagree; retry later"));
 }
