@@ -1,5 +1,7 @@
 #include "workloads/bank_client.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -36,10 +38,13 @@ BankClient::BankClient(const Env& env, BankClientOptions options, EventLog* log,
   EKV_CHECK(options_.accounts.size() >= 2);
   EKV_CHECK(options_.initial_balance >= 0 && options_.amount_max >= 1);
   EKV_CHECK(options_.setup_rounds_max >= 1);
+  EKV_CHECK(options_.audit_parts_max >= 2 && options_.audit_think_ns_max >= 0);
 }
 
 BankClient::~BankClient() {
-  if (setup_timer_ != kNoTimer) env_.timers->CancelTimer(setup_timer_);
+  for (TimerId timer : {setup_timer_, audit_timer_}) {
+    if (timer != kNoTimer) env_.timers->CancelTimer(timer);
+  }
 }
 
 void BankClient::Start() { ReadForSetup(); }
@@ -149,6 +154,7 @@ void BankClient::Invoke() {
     f_ = "read";
     invoke.f = f_;
     log_->Add(std::move(invoke));
+    if (env_.random->Bernoulli(options_.audit_fraction)) return StartAudit();
     return requester_.Start(
         ReadRequest(options_.accounts), /*mutating=*/false,
         [this](KvResult result) { OnRead(std::move(result)); });
@@ -178,11 +184,78 @@ void BankClient::OnRead(KvResult result) {
     return Complete(checkers::EventType::kFail, Value::Nil(),
                     "unparsable balance", 0);
   }
+  CompleteRead(*balances);
+}
+
+void BankClient::CompleteRead(const Balances& balances) {
   Value::Map entries;
-  for (const auto& [account, balance] : *balances) {
+  for (const auto& [account, balance] : balances) {
     entries.emplace_back(Value::String(account), Value::Int(balance));
   }
   Complete(checkers::EventType::kOk, MapOf(std::move(entries)), "", 0);
+}
+
+void BankClient::StartAudit() {
+  const size_t n = options_.accounts.size();
+  const size_t parts = static_cast<size_t>(env_.random->UniformRange(
+      2, std::min<int64_t>(options_.audit_parts_max, static_cast<int64_t>(n))));
+  audit_ = Audit();
+  // Contiguous runs of accounts, as even as they divide.
+  for (size_t p = 0; p < parts; ++p) {
+    audit_->parts.emplace_back(
+        options_.accounts.begin() + static_cast<std::ptrdiff_t>(p * n / parts),
+        options_.accounts.begin() +
+            static_cast<std::ptrdiff_t>((p + 1) * n / parts));
+  }
+  SendAuditPart();
+}
+
+void BankClient::SendAuditPart() {
+  kvpb::ClientRequest request = ReadRequest(audit_->parts[audit_->next]);
+  if (audit_->next == 0) {
+    request.mutable_txn()->set_hold_snapshot_ms(options_.audit_hold_ms);
+  } else {
+    request.mutable_txn()->set_start_ts(audit_->read_ts);
+  }
+  requester_.Start(std::move(request), /*mutating=*/false,
+                   [this](KvResult result) { OnAuditPart(std::move(result)); });
+}
+
+void BankClient::OnAuditPart(KvResult result) {
+  // A read has no effect: any failed part fails the whole read.
+  if (result.outcome != KvOutcome::kOk) {
+    if (audit_->next > 0) ++counters_->audits_failed_after_hold;
+    audit_.reset();
+    return Complete(checkers::EventType::kFail, Value::Nil(),
+                    std::move(result.error), 0);
+  }
+  const auto balances = ParseReads(result.response);
+  if (!balances.has_value()) {
+    audit_.reset();
+    return Complete(checkers::EventType::kFail, Value::Nil(),
+                    "unparsable balance", 0);
+  }
+  if (audit_->next == 0) audit_->read_ts = result.response.read_ts();
+  if (result.response.read_ts() != audit_->read_ts) {
+    ++counters_->audit_snapshot_mismatches;
+    Anomaly(absl::StrCat("audit part read at ", result.response.read_ts(),
+                         ", not at the held snapshot ", audit_->read_ts));
+    audit_.reset();
+    return Complete(checkers::EventType::kFail, Value::Nil(),
+                    "audit part read at another snapshot", 0);
+  }
+  audit_->balances.insert(balances->begin(), balances->end());
+  if (++audit_->next == audit_->parts.size()) {
+    const Balances all = std::move(audit_->balances);
+    audit_.reset();
+    ++counters_->audits_ok;
+    return CompleteRead(all);
+  }
+  audit_timer_ = env_.timers->StartTimer(
+      env_.random->UniformRange(0, options_.audit_think_ns_max), [this] {
+        audit_timer_ = kNoTimer;
+        SendAuditPart();
+      });
 }
 
 void BankClient::OnTransferRead(KvResult result) {

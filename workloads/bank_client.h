@@ -8,6 +8,14 @@
 //             without effect.
 //   read      reads every balance in one read-only transaction: all at one
 //             timestamp, a snapshot, so the balances must sum to the total.
+//             A share of reads (audit_fraction) are audits: the balances in
+//             2..audit_parts_max read-only transactions at one snapshot, the
+//             first asking the node to hold it (hold_snapshot_ms), each later
+//             one from the first's read_ts after a think time of up to
+//             audit_think_ns_max (often longer than the compaction
+//             retention: only the hold keeps the snapshot). One read op in
+//             the history, invoked at the first request and completed at the
+//             last; a failed part fails it.
 // History (checkers/bank.h): {"f":"transfer","value":{"from":..,"to":..,
 // "amount":..}} and {"f":"read","value":{account: balance, ...}}.
 //
@@ -44,6 +52,10 @@ struct BankClientOptions {
   int64_t initial_balance = 10;  // of each account
   int64_t amount_max = 5;        // transfers move 1..amount_max
   double read_fraction = 0.5;    // the rest are transfers
+  double audit_fraction = 0.5;   // of reads: audits in several requests
+  int audit_parts_max = 3;       // at least 2
+  int64_t audit_think_ns_max = 300'000'000;
+  uint32_t audit_hold_ms = 2'000;  // covers the think times and retries
   int setup_rounds_max = 40;
   int64_t setup_retry_ns = 50'000'000;
   int64_t think_ns_max = 20'000'000;
@@ -61,6 +73,13 @@ struct BankCounters {
   int64_t setups_abandoned = 0;  // clients that gave up setting up
   int64_t partial_setups = 0;    // reads finding some accounts but not all
   int64_t garbage_reads = 0;     // balances that were not integers
+  int64_t audits_ok = 0;         // reads completed in several requests
+  // Audits whose first part was held but a later part failed (a compacted
+  // snapshot after a leader change or an expired hold, or no answer).
+  int64_t audits_failed_after_hold = 0;
+  // Audit parts answered at another timestamp than the one asked (never, on
+  // a correct engine).
+  int64_t audit_snapshot_mismatches = 0;
   std::string first_anomaly;
 };
 
@@ -88,6 +107,10 @@ class BankClient final : public Process {
   // Operations.
   void Invoke();
   void OnRead(KvResult result);
+  void StartAudit();
+  void SendAuditPart();
+  void OnAuditPart(KvResult result);
+  void CompleteRead(const Balances& balances);
   void OnTransferRead(KvResult result);
   void OnTransferWrite(KvResult result);
   void Complete(checkers::EventType type, checkers::Value value,
@@ -108,7 +131,15 @@ class BankClient final : public Process {
   int setup_rounds_ = 0;
   TimerId setup_timer_ = kNoTimer;
   std::optional<Transfer> transfer_;  // the transfer in flight
-  std::string f_;                     // the operation in flight
+  struct Audit {
+    std::vector<std::vector<std::string>> parts;  // accounts, by request
+    size_t next = 0;                              // the part to read next
+    uint64_t read_ts = 0;                         // the held snapshot
+    Balances balances;                            // read so far
+  };
+  std::optional<Audit> audit_;  // the audit in flight
+  TimerId audit_timer_ = kNoTimer;
+  std::string f_;  // the operation in flight
 };
 
 }  // namespace ekv::workloads

@@ -42,6 +42,8 @@ std::vector<std::string> BankWorkload::ParameterLines() const {
                    " (total ", total(), ")"),
       absl::StrCat("bank.amount_max = ", options_.amount_max),
       absl::StrCat("bank.read_fraction = ", options_.read_fraction),
+      absl::StrCat("bank.audit_fraction = ", options_.audit_fraction,
+                   " (of reads: several requests at a held snapshot)"),
       absl::StrCat("bank.client_ops_max = ", context_.client_ops_max),
       absl::StrCat("bank.run_ns_max = ", context_.run_ns_max),
   };
@@ -57,6 +59,7 @@ std::unique_ptr<Process> BankWorkload::MakeClient(int index, const Env& env,
   o.initial_balance = options_.initial_balance;
   o.amount_max = options_.amount_max;
   o.read_fraction = options_.read_fraction;
+  o.audit_fraction = options_.audit_fraction;
   o.ops_max = context_.client_ops_max;
   o.run_ns_max = context_.run_ns_max;
   o.process = slot_.first_client + index;
@@ -75,6 +78,20 @@ WorkloadCheck BankWorkload::CheckHlc() const {
     }
   }
   return hlc.Result();
+}
+
+WorkloadCheck BankWorkload::CheckAudits() const {
+  const BankCounters& c = counters_;
+  WorkloadCheck check{"bank_audits", c.audit_snapshot_mismatches == 0, ""};
+  check.detail = absl::StrCat(c.audits_ok, " audits read at a held snapshot; ",
+                              c.audits_failed_after_hold,
+                              " failed after their first part");
+  if (!check.passed) {
+    absl::StrAppend(
+        &check.detail, "; ", c.audit_snapshot_mismatches,
+        " parts answered at another snapshot; first: ", c.first_anomaly);
+  }
+  return check;
 }
 
 WorkloadCheck BankWorkload::CheckSetup() const {
@@ -118,6 +135,7 @@ std::vector<WorkloadCheck> BankWorkload::Check() {
   }
   checks.push_back(CheckHlc());
   checks.push_back(CheckSetup());
+  checks.push_back(CheckAudits());
   for (size_t i = 1; i < checks.size() && checked_.has_value(); ++i) {
     if (checks[i].passed) continue;
     checkers::Finding finding;

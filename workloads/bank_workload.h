@@ -2,8 +2,9 @@
 // (bank_client.h) set up a few accounts with a known total, then transfer
 // between them and read all balances in one snapshot. Checks: the checkers'
 // bank oracle (every read sums to the total, no balance is negative), the
-// HLC's real-time order of acknowledged transfers, and a sane setup (no read
-// found the accounts partly created, every balance an integer). The seed picks
+// HLC's real-time order of acknowledged transfers, a sane setup (no read
+// found the accounts partly created, every balance an integer) and audits
+// whose every part was read at the held snapshot. The seed picks
 // the number of accounts, printed by ParameterLines.
 #ifndef EKV_WORKLOADS_BANK_WORKLOAD_H_
 #define EKV_WORKLOADS_BANK_WORKLOAD_H_
@@ -27,6 +28,8 @@ struct BankWorkloadOptions {
   int64_t initial_balance = 10;
   int64_t amount_max = 5;
   double read_fraction = 0.5;
+  // Of reads: audits in several requests at one held snapshot.
+  double audit_fraction = 0.5;
 };
 
 // The seed's choice: accounts in [2, 5].
@@ -54,6 +57,7 @@ class BankWorkload final : public Workload {
  private:
   WorkloadCheck CheckHlc() const;
   WorkloadCheck CheckSetup() const;
+  WorkloadCheck CheckAudits() const;
 
   int clients_;
   WorkloadContext context_;

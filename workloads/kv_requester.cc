@@ -21,6 +21,7 @@ bool Retriable(ErrorKind kind) {
     case ErrorKind::kIoError:
     case ErrorKind::kDiskFull:
     case ErrorKind::kTxnLocked:
+    case ErrorKind::kResourceExhausted:
       return true;
     default:
       return false;

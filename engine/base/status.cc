@@ -20,7 +20,7 @@ struct KindInfo {
   absl::StatusCode code;
 };
 
-constexpr std::array<KindInfo, 16> kKinds = {{
+constexpr std::array<KindInfo, 17> kKinds = {{
     {ErrorKind::kNone, "none", absl::StatusCode::kUnknown},
     {ErrorKind::kNotLeader, "not_leader",
      absl::StatusCode::kFailedPrecondition},
@@ -44,6 +44,8 @@ constexpr std::array<KindInfo, 16> kKinds = {{
     {ErrorKind::kHlcCeilingExpired, "hlc_ceiling_expired",
      absl::StatusCode::kUnavailable},
     {ErrorKind::kShuttingDown, "shutting_down", absl::StatusCode::kCancelled},
+    {ErrorKind::kResourceExhausted, "resource_exhausted",
+     absl::StatusCode::kResourceExhausted},
 }};
 
 const KindInfo& InfoOf(ErrorKind kind) {

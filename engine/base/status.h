@@ -34,6 +34,7 @@ enum class ErrorKind : uint8_t {
   kHlcCeilingExpired,    // the HLC cannot issue: the wall clock reached the
                          // ceiling
   kShuttingDown,         // the node is stopping
+  kResourceExhausted,    // a bounded resource is full; retry later
 };
 
 // A stable lower-case name, for logs and JSON: "not_leader", "write_conflict",

@@ -45,6 +45,7 @@ TEST(ErrorVocabulary, EveryKindHasADistinctName) {
       ErrorKind::kTimeout,
       ErrorKind::kHlcCeilingExpired,
       ErrorKind::kShuttingDown,
+      ErrorKind::kResourceExhausted,
   };
   std::set<absl::string_view> names;
   for (ErrorKind kind : kinds) {

@@ -138,7 +138,7 @@ KvNode::KvNode(const Env& env, EndpointId self, KvNodeOptions options)
       coordinator_(
           raft_group_.get(), &fsm_, &hlc_, &tracker_, env.clock,
           WithTiming(options_.coordinator, EffectiveTiming(options_), env)),
-      service_(&coordinator_, &store_, &tracker_,
+      service_(&coordinator_, &store_, &tracker_, env.clock,
                WithBugs(options_.service, env.bugs)) {
   EKV_CHECK_OK(ValidateKvNodeOptions(options_));
   coordinator_ptr_ = &coordinator_;
@@ -161,6 +161,7 @@ void KvNode::ArmTick() {
   tick_timer_ =
       env_.timers->StartTimer(options_.replica.tick_interval_ns, [this] {
         tick_timer_ = kNoTimer;
+        service_.OnTick();
         coordinator_.OnTick();
         ArmTick();
       });

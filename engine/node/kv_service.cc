@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/check.h"
 #include "engine/base/status.h"
 #include "engine/hlc/hlc.h"
 #include "engine/txn/txn_apply.h"
@@ -101,14 +102,32 @@ kvpb::ClientResponse ResponseFor(const kvpb::ClientRequest& request,
 }
 
 KvService::KvService(kv::Coordinator* coordinator, const mvcc::Store* store,
-                     kv::ActiveTimestampTracker* tracker,
+                     kv::ActiveTimestampTracker* tracker, Clock* clock,
                      const KvServiceOptions& options)
     : coordinator_(coordinator),
       store_(store),
       tracker_(tracker),
-      options_(options) {}
+      clock_(clock),
+      options_(options),
+      holds_(tracker, options.snapshot_holds_max) {
+  EKV_CHECK(coordinator_ && store_ && tracker_ && clock_);
+}
+
+void KvService::MaintainHolds() {
+  if (holds_.size() == 0) return;
+  holds_.Expire(clock_->MonotonicNanos());
+  holds_.DropOutside(coordinator_->IsLeader() ? coordinator_->Term() : 0);
+}
+
+void KvService::NoteCompactedRead(uint64_t ts) {
+  MaintainHolds();
+  if (coordinator_->IsLeader() && holds_.Guards(ts, coordinator_->Term())) {
+    ++stats_.pinned_snapshots_compacted;
+  }
+}
 
 void KvService::Handle(kvpb::ClientRequest request, Reply reply) {
+  MaintainHolds();
   const bool local_read = request.op_case() == kvpb::ClientRequest::kGet ||
                           request.op_case() == kvpb::ClientRequest::kScan;
   // The planted defects serve reads where they must not: from a follower's
@@ -170,6 +189,13 @@ void KvService::ReadBarrier(Request shared, uint64_t read_ts, Reply reply,
       return reply(ResponseFor(
           request, InvalidRequestError(absl::StrCat(
                        "read_ts ", read_ts, " above the last commit ", last))));
+    }
+    // A timestamp the client brought (read earlier) may be compacted away
+    // already: a pin taken now cannot save it. A hold could have.
+    if (read_ts != 0 && read_ts < store_->compacted_ts()) {
+      NoteCompactedRead(read_ts);
+      return reply(ResponseFor(
+          request, CompactedError(read_ts, store_->compacted_ts())));
     }
     then(read_ts != 0 ? read_ts : last, reply);
   };
@@ -276,6 +302,13 @@ void KvService::Txn(Request shared, Reply reply) {
         request, InvalidRequestError(absl::StrCat(
                      "a txn takes 1 to ", options_.txn_ops_max, " ops"))));
   }
+  if (txn.hold_snapshot_ms() > options_.snapshot_hold_ms_max) {
+    return reply(ResponseFor(
+        request,
+        InvalidRequestError(absl::StrCat(
+            "hold_snapshot_ms ", txn.hold_snapshot_ms(),
+            " above this node's limit ", options_.snapshot_hold_ms_max))));
+  }
   for (const kvpb::TxnOp& op : txn.ops()) {
     if (absl::Status s = CheckUserKey(op.key()); !s.ok()) {
       return reply(ResponseFor(request, s));
@@ -292,12 +325,6 @@ void KvService::Txn(Request shared, Reply reply) {
       [this, shared](uint64_t start_ts, Reply reply) {
         const kvpb::ClientRequest& request = *shared;
         const kvpb::TxnRequest& txn = request.txn();
-        // A start the client brought (read earlier, its pin since released)
-        // may be compacted away already: a pin taken now cannot save it.
-        if (start_ts < store_->compacted_ts()) {
-          return reply(ResponseFor(
-              request, CompactedError(start_ts, store_->compacted_ts())));
-        }
         auto pin = std::make_shared<Token>(tracker_->Pin(start_ts));
         const uint64_t pinned_in_term = coordinator_->Term();
         // Compactions proposed before the pin did not see it; only one
@@ -325,6 +352,24 @@ void KvService::Txn(Request shared, Reply reply) {
           } else {
             group.elems.push_back(WriteElem(op));
           }
+        }
+        if (txn.hold_snapshot_ms() > 0) {
+          // Leader-local: a hold taken elsewhere would guard nothing.
+          if (!coordinator_->IsLeader() ||
+              coordinator_->Term() != pinned_in_term) {
+            return reply(ResponseFor(
+                request, NotLeaderError(coordinator_->RaftLeader())));
+          }
+          const int64_t expire_ns =
+              clock_->MonotonicNanos() +
+              int64_t{txn.hold_snapshot_ms()} * kNanosPerMilli;
+          absl::Status held =
+              holds_.Add(start_ts, expire_ns, pinned_in_term, pin_guards);
+          if (!held.ok()) {
+            ++stats_.snapshot_holds_refused;
+            return reply(ResponseFor(request, held));
+          }
+          ++stats_.snapshot_holds_taken;
         }
         if (group.elems.empty()) return reply(std::move(response));
         if (request.client_id() == 0 || request.seq() == 0) {

@@ -1,7 +1,9 @@
 #include "engine/node/kv_service.h"
 
 #include <optional>
+#include <string>
 
+#include "engine/base/planted_bugs.h"
 #include "engine/base/status.h"
 #include "engine/kv/testing/fake_raft.h"
 #include "engine/txn/txn_keys.h"
@@ -12,21 +14,26 @@ namespace {
 
 class KvServiceTest : public ::testing::Test {
  protected:
-  KvServiceTest()
-      : group_(kv::CoordinatorOptions()),
-        service_(&group_.coordinator, &group_.store, &group_.tracker, {}) {
+  KvServiceTest() : KvServiceTest(kv::CoordinatorOptions()) {}
+  explicit KvServiceTest(const kv::CoordinatorOptions& options)
+      : group_(options),
+        service_(&group_.coordinator, &group_.store, &group_.tracker,
+                 group_.time, {}) {
     group_.Lead(1);
     group_.raft.lease = true;
   }
 
   // Sends `request` and commits whatever it proposed; returns the reply.
   kvpb::ClientResponse Call(kvpb::ClientRequest request) {
+    return CallOn(service_, std::move(request));
+  }
+  kvpb::ClientResponse CallOn(KvService& service, kvpb::ClientRequest request) {
     request.set_client_id(7);
     request.set_request_id(++request_id_);
     if (request.seq() == 0) request.set_seq(++seq_);
     std::optional<kvpb::ClientResponse> out;
-    service_.Handle(request,
-                    [&](kvpb::ClientResponse r) { out = std::move(r); });
+    service.Handle(request,
+                   [&](kvpb::ClientResponse r) { out = std::move(r); });
     group_.CommitAll();
     EXPECT_TRUE(out.has_value());
     return out.value_or(kvpb::ClientResponse());
@@ -253,6 +260,143 @@ TEST_F(KvServiceTest, ReservedKeysAndFutureReadTimestampsAreRefused) {
             static_cast<uint32_t>(ErrorKind::kInvalidRequest));
   EXPECT_EQ(Get("k", group_.store.LastCommitTS() + 1000).error_kind(),
             static_cast<uint32_t>(ErrorKind::kInvalidRequest));
+}
+
+// Reads `key` in a read-only transaction from `start_ts` (0: fresh), asking
+// the node to hold the snapshot for `hold_ms`.
+kvpb::ClientRequest ReadTxn(const std::string& key, uint64_t start_ts,
+                            uint32_t hold_ms) {
+  kvpb::ClientRequest request;
+  request.mutable_txn()->set_start_ts(start_ts);
+  request.mutable_txn()->set_hold_snapshot_ms(hold_ms);
+  auto* read = request.mutable_txn()->add_ops();
+  read->set_kind(kvpb::TxnOp::READ);
+  read->set_key(key);
+  return request;
+}
+
+// Compaction every 100 ms keeping 100 ms: anything a hold does not protect
+// is gone within a few hundred milliseconds.
+kv::CoordinatorOptions FastCompaction(const PlantedBugs* bugs) {
+  kv::CoordinatorOptions options;
+  options.timing.compaction.interval_ms = 100;
+  options.timing.compaction.retention_window_ms = 100;
+  options.bugs = bugs;
+  return options;
+}
+
+class HeldSnapshotTest : public KvServiceTest {
+ protected:
+  explicit HeldSnapshotTest(const PlantedBugs* bugs = nullptr)
+      : KvServiceTest(FastCompaction(bugs)) {}
+
+  // Moves time on by `ms` in ticks of 100 ms, writing one key per tick so
+  // that compaction has newer versions to keep.
+  void Advance(int64_t ms) {
+    for (int64_t done = 0; done < ms; done += 100) {
+      group_.clock.AdvanceMs(100);
+      service_.OnTick();
+      group_.coordinator.OnTick();
+      group_.CommitAll();
+      ASSERT_EQ(Put("tick", std::to_string(done)).error_kind(), 0u);
+    }
+  }
+  // Writes a=1, b=1, holds a snapshot of them for `hold_ms`, then writes
+  // a=2, b=2; returns the snapshot's timestamp.
+  uint64_t HoldThenOverwrite(uint32_t hold_ms) {
+    EXPECT_EQ(Put("a", "1").error_kind(), 0u);
+    EXPECT_EQ(Put("b", "1").error_kind(), 0u);
+    const auto first = Call(ReadTxn("a", 0, hold_ms));
+    EXPECT_EQ(first.error_kind(), 0u) << first.error_message();
+    EXPECT_EQ(first.reads(0).value(), "1");
+    EXPECT_EQ(Put("a", "2").error_kind(), 0u);
+    EXPECT_EQ(Put("b", "2").error_kind(), 0u);
+    return first.read_ts();
+  }
+};
+
+TEST_F(HeldSnapshotTest, AHeldSnapshotStaysReadableAcrossRequests) {
+  const uint64_t held = HoldThenOverwrite(5'000);
+  EXPECT_EQ(service_.snapshot_holds(), 1u);
+  Advance(1'000);
+  // Compaction ran up to the hold and no further.
+  EXPECT_EQ(group_.store.compacted_ts(), held);
+  const auto second = Call(ReadTxn("b", held, 0));
+  ASSERT_EQ(second.error_kind(), 0u) << second.error_message();
+  EXPECT_EQ(second.read_ts(), held);
+  EXPECT_EQ(second.reads(0).value(), "1") << "the snapshot, not b=2";
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 0u);
+  EXPECT_EQ(service_.stats().snapshot_holds_taken, 1u);
+}
+
+TEST_F(HeldSnapshotTest, AHoldExpiresByTheClockWithoutTraffic) {
+  const uint64_t held = HoldThenOverwrite(300);
+  Advance(1'000);  // ticks only: no request looks at the holds
+  EXPECT_EQ(service_.snapshot_holds(), 0u);
+  EXPECT_GT(group_.store.compacted_ts(), held);
+  const auto late = Call(ReadTxn("b", held, 0));
+  EXPECT_EQ(late.error_kind(), static_cast<uint32_t>(ErrorKind::kCompacted));
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 0u)
+      << "an expired hold promises nothing";
+}
+
+TEST_F(HeldSnapshotTest, HoldsAreBoundedInLengthAndNumber) {
+  KvServiceOptions options;
+  options.snapshot_hold_ms_max = 1'000;
+  options.snapshot_holds_max = 2;
+  KvService service(&group_.coordinator, &group_.store, &group_.tracker,
+                    group_.time, options);
+  ASSERT_EQ(Put("a", "1").error_kind(), 0u);
+  EXPECT_EQ(CallOn(service, ReadTxn("a", 0, 1'001)).error_kind(),
+            static_cast<uint32_t>(ErrorKind::kInvalidRequest));
+  EXPECT_EQ(CallOn(service, ReadTxn("a", 0, 1'000)).error_kind(), 0u);
+  EXPECT_EQ(CallOn(service, ReadTxn("a", 0, 1'000)).error_kind(), 0u);
+  const auto refused = CallOn(service, ReadTxn("a", 0, 1'000));
+  EXPECT_EQ(refused.error_kind(),
+            static_cast<uint32_t>(ErrorKind::kResourceExhausted));
+  EXPECT_EQ(service.snapshot_holds(), 2u);
+  EXPECT_EQ(service.stats().snapshot_holds_refused, 1u);
+  EXPECT_EQ(group_.tracker.pinned(), 2u) << "the refused hold pins nothing";
+  EXPECT_EQ(CallOn(service, ReadTxn("a", 0, 0)).error_kind(), 0u)
+      << "reads without a hold are not refused";
+}
+
+TEST_F(HeldSnapshotTest, HoldsAreDroppedWhenLeadershipIsLost) {
+  const uint64_t held = HoldThenOverwrite(5'000);
+  group_.raft.leader = false;
+  service_.OnTick();
+  EXPECT_EQ(service_.snapshot_holds(), 0u);
+  EXPECT_EQ(group_.tracker.pinned(), 0u);
+  // A new term: the new leader compacts past the old hold, legitimately.
+  group_.Lead(2);
+  Advance(1'000);
+  EXPECT_GT(group_.store.compacted_ts(), held);
+  EXPECT_EQ(Call(ReadTxn("b", held, 0)).error_kind(),
+            static_cast<uint32_t>(ErrorKind::kCompacted));
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 0u);
+}
+
+TEST_F(HeldSnapshotTest, AHoldOfAnEarlierTermIsDroppedEvenWhileLeading) {
+  HoldThenOverwrite(5'000);
+  group_.raft.term = 2;  // re-elected between two looks
+  service_.OnTick();
+  EXPECT_EQ(service_.snapshot_holds(), 0u);
+}
+
+const PlantedBugs kCompactionBug(PlantedBug::kCompactionBelowPinnedRead);
+
+class HeldSnapshotBugTest : public HeldSnapshotTest {
+ protected:
+  HeldSnapshotBugTest() : HeldSnapshotTest(&kCompactionBug) {}
+};
+
+TEST_F(HeldSnapshotBugTest, CompactingPastAHoldIsCounted) {
+  const uint64_t held = HoldThenOverwrite(5'000);
+  Advance(1'000);
+  EXPECT_GT(group_.store.compacted_ts(), held);
+  const auto second = Call(ReadTxn("b", held, 0));
+  EXPECT_EQ(second.error_kind(), static_cast<uint32_t>(ErrorKind::kCompacted));
+  EXPECT_EQ(service_.stats().pinned_snapshots_compacted, 1u);
 }
 
 }  // namespace

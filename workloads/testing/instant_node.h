@@ -16,10 +16,12 @@ namespace ekv::workloads::testing {
 
 class InstantNode final : public Process {
  public:
-  explicit InstantNode(const Env& env)
+  explicit InstantNode(const Env& env, const kv::CoordinatorOptions& options =
+                                           kv::CoordinatorOptions())
       : env_(env),
-        group_(kv::CoordinatorOptions(), env.clock),
-        service_(&group_.coordinator, &group_.store, &group_.tracker, {}) {}
+        group_(options, env.clock),
+        service_(&group_.coordinator, &group_.store, &group_.tracker,
+                 group_.time, {}) {}
 
   void Start() override {
     group_.Lead(1);
@@ -38,6 +40,7 @@ class InstantNode final : public Process {
 
  private:
   void Tick() {
+    service_.OnTick();
     group_.coordinator.OnTick();
     group_.CommitAll();
     env_.timers->StartTimer(100 * kNanosPerMilli, [this] { Tick(); });
