@@ -154,13 +154,7 @@ void Nemesis::Inject(Kind kind) {
       const std::vector<EndpointId> up = UpNodes(false);
       if (up.empty()) return;
       const EndpointId id = up[random_.Uniform(up.size())];
-      world_->Crash(id);
-      Record(kind, id);
-      world_->After(DrawDuration(), [this, id] {
-        if (world_->IsUp(id)) return;
-        world_->Restart(id);
-        Record(Kind::kRestart, id);
-      });
+      CrashFor(id, DrawDuration());
       break;
     }
     case Kind::kTransferLeader: {
@@ -186,14 +180,7 @@ void Nemesis::Inject(Kind kind) {
       // for the event to end.
       world_->disk(id)->CutPowerAtNextAppend([this, id, down_ns] {
         world_->At(world_->now_ns(), [this, id, down_ns] {
-          if (!world_->IsUp(id)) return;
-          world_->Crash(id);
-          Record(Kind::kCrash, id);
-          world_->After(healed_ ? 0 : down_ns, [this, id] {
-            if (world_->IsUp(id)) return;
-            world_->Restart(id);
-            Record(Kind::kRestart, id);
-          });
+          if (world_->IsUp(id)) CrashFor(id, healed_ ? 0 : down_ns);
         });
       });
       break;
@@ -229,6 +216,16 @@ void Nemesis::Inject(Kind kind) {
       EKV_UNREACHABLE() << static_cast<uint32_t>(kind);
   }
   ++injected_[KindName(kind)];
+}
+
+void Nemesis::CrashFor(EndpointId id, int64_t down_ns) {
+  world_->Crash(id);
+  Record(Kind::kCrash, id);
+  world_->After(down_ns, [this, id] {
+    if (world_->IsUp(id)) return;
+    world_->Restart(id);
+    Record(Kind::kRestart, id);
+  });
 }
 
 void Nemesis::Partition(Kind kind) {

@@ -75,6 +75,8 @@ class Nemesis {
   void Next();
   void Inject(Kind kind);
   int64_t DrawDuration();
+  // Crashes node `id` now and restarts it after `down_ns`.
+  void CrashFor(EndpointId id, int64_t down_ns);
   void Partition(Kind kind);
   std::vector<EndpointId> UpNodes(bool unpaused_only) const;
   void Record(Kind kind, uint64_t a = 0, uint64_t b = 0);

@@ -18,6 +18,21 @@ namespace {
 
 using checkers::EventType;
 
+// The history the clients recorded passes the bank checker: every read
+// sums to `total`.
+void ExpectValidBankHistory(const EventLog& log, const char* name,
+                            int64_t total) {
+  auto history = log.ToHistory(name);
+  ASSERT_TRUE(history.ok()) << history.status();
+  checkers::CheckOptions check;
+  check.model = checkers::CheckerModel::kBank;
+  check.bank.total = total;
+  const auto report = checkers::Check(*history, check);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->verdict, checkers::Verdict::kValid)
+      << checkers::ReportToText(*report, true);
+}
+
 TEST(BankClient, SetsUpOnceTransfersAndReadsConsistentSnapshots) {
   constexpr int kClients = 4;
   constexpr int kOps = 60;
@@ -67,15 +82,7 @@ TEST(BankClient, SetsUpOnceTransfersAndReadsConsistentSnapshots) {
   EXPECT_GT(transfers_failed, 0) << "conflicts or too little money";
   EXPECT_GT(reads_ok, 0);
 
-  auto history = log.ToHistory("bank client test");
-  ASSERT_TRUE(history.ok()) << history.status();
-  checkers::CheckOptions check;
-  check.model = checkers::CheckerModel::kBank;
-  check.bank.total = 30;
-  const auto report = checkers::Check(*history, check);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->verdict, checkers::Verdict::kValid)
-      << checkers::ReportToText(*report, true);
+  ExpectValidBankHistory(log, "bank client test", 30);
 }
 
 // Every read an audit: each is one op in the history, invoked before its
@@ -128,15 +135,7 @@ TEST(BankClient, AnAuditIsOneReadOfEveryBalanceAtOneSnapshot) {
   EXPECT_EQ(counters.audits_failed_after_hold, 0);
   EXPECT_EQ(counters.audit_snapshot_mismatches, 0);
 
-  auto history = log.ToHistory("bank audit test");
-  ASSERT_TRUE(history.ok()) << history.status();
-  checkers::CheckOptions check;
-  check.model = checkers::CheckerModel::kBank;
-  check.bank.total = 40;
-  const auto report = checkers::Check(*history, check);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->verdict, checkers::Verdict::kValid)
-      << checkers::ReportToText(*report, true);
+  ExpectValidBankHistory(log, "bank audit test", 40);
 }
 
 }  // namespace
