@@ -3,8 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "checkers/check.h"
-#include "checkers/html.h"
 #include "engine/base/check.h"
 #include "engine/base/random.h"
 #include "workloads/hlc_real_time.h"
@@ -112,37 +110,17 @@ WorkloadCheck BankWorkload::CheckSetup() const {
 }
 
 std::vector<WorkloadCheck> BankWorkload::Check() {
-  std::vector<WorkloadCheck> checks;
-  checked_.reset();
-  report_ = checkers::Report();
-  auto history = log_.ToHistory(absl::StrCat("bank seed ", context_.seed));
-  if (!history.ok()) {
-    checks.push_back(
-        WorkloadCheck{"bank", false, std::string(history.status().message())});
-  } else {
-    checkers::CheckOptions options;
-    options.model = checkers::CheckerModel::kBank;
-    options.bank.total = total();
-    auto report = checkers::Check(*history, options);
-    if (!report.ok()) {
-      checks.push_back(
-          WorkloadCheck{"bank", false, std::string(report.status().message())});
-    } else {
-      checks.push_back(CheckFromReport("bank", *report));
-      report_ = std::move(*report);
-      checked_ = std::move(*history);
-    }
-  }
+  checkers::CheckOptions options;
+  options.model = checkers::CheckerModel::kBank;
+  options.bank.total = total();
+  std::vector<WorkloadCheck> checks = {checked_.Check(
+      "bank", log_.ToHistory(absl::StrCat("bank seed ", context_.seed)),
+      options)};
   checks.push_back(CheckHlc());
   checks.push_back(CheckSetup());
   checks.push_back(CheckAudits());
-  for (size_t i = 1; i < checks.size() && checked_.has_value(); ++i) {
-    if (checks[i].passed) continue;
-    checkers::Finding finding;
-    finding.kind = checks[i].name;
-    finding.summary = checks[i].detail;
-    report_.findings.push_back(std::move(finding));
-    report_.verdict = checkers::Verdict::kInvalid;
+  for (size_t i = 1; i < checks.size(); ++i) {
+    if (!checks[i].passed) checked_.AddFinding(checks[i].name, checks[i]);
   }
   return checks;
 }
@@ -155,9 +133,6 @@ std::string BankWorkload::HistoryJsonLines() const {
   return log_.ToJsonLines();
 }
 
-std::string BankWorkload::Html() const {
-  if (!checked_.has_value()) return "";
-  return checkers::RenderHtml(*checked_, report_);
-}
+std::string BankWorkload::Html() const { return checked_.Html(); }
 
 }  // namespace ekv::workloads

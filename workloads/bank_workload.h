@@ -10,13 +10,11 @@
 #define EKV_WORKLOADS_BANK_WORKLOAD_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "checkers/history.h"
-#include "checkers/report.h"
 #include "workloads/bank_client.h"
+#include "workloads/checked_history.h"
 #include "workloads/event_log.h"
 #include "workloads/workload.h"
 #include "workloads/workload_support.h"
@@ -66,9 +64,7 @@ class BankWorkload final : public Workload {
   std::vector<std::string> accounts_;
   EventLog log_;
   BankCounters counters_;
-  // Set by Check().
-  std::optional<checkers::History> checked_;
-  checkers::Report report_;
+  CheckedHistory checked_;  // set by Check()
 };
 
 }  // namespace ekv::workloads

@@ -3,8 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "checkers/check.h"
-#include "checkers/html.h"
 #include "engine/base/check.h"
 #include "engine/base/random.h"
 #include "workloads/hlc_real_time.h"
@@ -78,41 +76,17 @@ WorkloadCheck ListAppendWorkload::CheckHlc() const {
   return hlc.Result();
 }
 
-void ListAppendWorkload::AddFinding(absl::string_view kind,
-                                    const WorkloadCheck& check) {
-  checkers::Finding finding;
-  finding.kind = std::string(kind);
-  finding.summary = check.detail;
-  report_.findings.push_back(std::move(finding));
-  report_.verdict = checkers::Verdict::kInvalid;
-}
-
 std::vector<WorkloadCheck> ListAppendWorkload::Check() {
-  std::vector<WorkloadCheck> checks;
-  checked_.reset();
-  report_ = checkers::Report();
-  auto history =
-      log_.ToHistory(absl::StrCat("list-append seed ", context_.seed));
-  if (!history.ok()) {
-    checks.push_back(WorkloadCheck{"list_append", false,
-                                   std::string(history.status().message())});
-  } else {
-    checkers::CheckOptions options;
-    options.model = checkers::CheckerModel::kListAppend;
-    options.elle.realtime = true;  // strict serializability
-    auto report = checkers::Check(*history, options);
-    if (!report.ok()) {
-      checks.push_back(WorkloadCheck{"list_append", false,
-                                     std::string(report.status().message())});
-    } else {
-      checks.push_back(CheckFromReport("list_append", *report));
-      report_ = std::move(*report);
-      checked_ = std::move(*history);
-    }
-  }
+  checkers::CheckOptions options;
+  options.model = checkers::CheckerModel::kListAppend;
+  options.elle.realtime = true;  // strict serializability
+  std::vector<WorkloadCheck> checks = {checked_.Check(
+      "list_append",
+      log_.ToHistory(absl::StrCat("list-append seed ", context_.seed)),
+      options)};
   checks.push_back(CheckHlc());
-  if (!checks.back().passed && checked_)
-    AddFinding("hlc-real-time", checks.back());
+  if (!checks.back().passed)
+    checked_.AddFinding("hlc-real-time", checks.back());
   WorkloadCheck lists{"list_values", counters_.garbage_reads == 0, ""};
   lists.detail =
       lists.passed
@@ -122,7 +96,7 @@ std::vector<WorkloadCheck> ListAppendWorkload::Check() {
                 counters_.garbage_reads,
                 " reads were not lists; first: ", counters_.first_garbage);
   checks.push_back(lists);
-  if (!lists.passed && checked_) AddFinding("garbage-bytes", lists);
+  if (!lists.passed) checked_.AddFinding("garbage-bytes", lists);
   return checks;
 }
 
@@ -134,9 +108,6 @@ std::string ListAppendWorkload::HistoryJsonLines() const {
   return log_.ToJsonLines();
 }
 
-std::string ListAppendWorkload::Html() const {
-  if (!checked_.has_value()) return "";
-  return checkers::RenderHtml(*checked_, report_);
-}
+std::string ListAppendWorkload::Html() const { return checked_.Html(); }
 
 }  // namespace ekv::workloads

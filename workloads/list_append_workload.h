@@ -10,12 +10,10 @@
 #define EKV_WORKLOADS_LIST_APPEND_WORKLOAD_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "checkers/history.h"
-#include "checkers/report.h"
+#include "workloads/checked_history.h"
 #include "workloads/event_log.h"
 #include "workloads/list_append_client.h"
 #include "workloads/list_append_keys.h"
@@ -56,7 +54,6 @@ class ListAppendWorkload final : public Workload {
 
  private:
   WorkloadCheck CheckHlc() const;
-  void AddFinding(absl::string_view kind, const WorkloadCheck& check);
 
   int clients_;
   WorkloadContext context_;
@@ -65,9 +62,7 @@ class ListAppendWorkload final : public Workload {
   ListAppendKeys keys_;
   EventLog log_;
   ListAppendCounters counters_;
-  // Set by Check().
-  std::optional<checkers::History> checked_;
-  checkers::Report report_;
+  CheckedHistory checked_;  // set by Check()
 };
 
 }  // namespace ekv::workloads

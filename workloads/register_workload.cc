@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "checkers/html.h"
 #include "engine/base/check.h"
 #include "workloads/hlc_real_time.h"
 #include "workloads/register_check.h"
@@ -73,24 +72,13 @@ std::vector<WorkloadCheck> RegisterWorkload::Check() {
   auto result = CheckRegisterHistory(
       history_, absl::StrCat("register seed ", context_.seed),
       context_.check_steps_max);
-  if (!result.ok()) {
-    checks.push_back(WorkloadCheck{"linearizable", false,
-                                   std::string(result.status().message())});
-    checked_.reset();
-    report_ = checkers::Report();
-  } else {
-    checks.push_back(CheckFromReport("linearizable", result->report));
-    checked_ = std::move(result->history);
-    report_ = std::move(result->report);
-  }
+  checks.push_back(
+      result.ok() ? checked_.Adopt("linearizable", std::move(result->history),
+                                   std::move(result->report))
+                  : checked_.Failed("linearizable", result.status()));
   checks.push_back(CheckHlc());
-  if (!checks.back().passed && checked_.has_value()) {
-    checkers::Finding finding;
-    finding.kind = "hlc-real-time";
-    finding.summary = checks.back().detail;
-    report_.findings.push_back(std::move(finding));
-    report_.verdict = checkers::Verdict::kInvalid;
-  }
+  if (!checks.back().passed)
+    checked_.AddFinding("hlc-real-time", checks.back());
   return checks;
 }
 
@@ -119,9 +107,6 @@ std::string RegisterWorkload::HistoryJsonLines() const {
   return history_.ToJsonLines();
 }
 
-std::string RegisterWorkload::Html() const {
-  if (!checked_.has_value()) return "";
-  return checkers::RenderHtml(*checked_, report_);
-}
+std::string RegisterWorkload::Html() const { return checked_.Html(); }
 
 }  // namespace ekv::workloads

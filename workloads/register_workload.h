@@ -7,12 +7,10 @@
 #define EKV_WORKLOADS_REGISTER_WORKLOAD_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "checkers/history.h"
-#include "checkers/report.h"
+#include "workloads/checked_history.h"
 #include "workloads/register_client.h"
 #include "workloads/register_history.h"
 #include "workloads/workload.h"
@@ -53,9 +51,7 @@ class RegisterWorkload final : public Workload {
   RegisterWorkloadOptions options_;
   std::vector<std::string> keys_;
   RegisterHistory history_;
-  // Set by Check().
-  std::optional<checkers::History> checked_;
-  checkers::Report report_;
+  CheckedHistory checked_;  // set by Check()
 };
 
 }  // namespace ekv::workloads
