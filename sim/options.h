@@ -75,7 +75,8 @@ struct SimOptions {
   bool nemesis_disk_full = false;
   // The power fails during a node's disk append: the append tears.
   bool nemesis_crash_in_write = false;
-  // The leader is asked to hand its leadership to another node.
+  // The leader is asked to hand its leadership to another node (where the
+  // run's harness can ask it: KV runs; the toy cluster has no leader).
   bool nemesis_transfer_leader = false;
 
   // BUGGIFY (engine/base/buggify.h); 0 turns it off.
