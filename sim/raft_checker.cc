@@ -94,15 +94,39 @@ void RaftChecker::AfterEvent() {
   // who holds a lease); clients' and the world's events cannot.
   const EndpointId id = world_->current_endpoint();
   if (id == 0 || !world_->IsNode(id)) return;
-  // Each member's Replica, looked up once for both checks.
+  // Each member's Replica, looked up once for every check.
   live_.clear();
   for (EndpointId node : world_->nodes()) {
     const raft::Replica* replica = replica_of_(node);
     if (replica != nullptr) live_.push_back({node, replica});
   }
-  CheckLeaders();
+  const raft::Replica* replica = replica_of_(id);
+  if (StateMayHaveChanged(id, replica) && replica != nullptr &&
+      replica->raw_node() != nullptr) {
+    CheckLeader(id, replica->raw_node()->raft());
+  }
+  // A lease runs out with time, not with events, so this one always runs.
   CheckLeases();
   CheckOwnLog(id);
+}
+
+bool RaftChecker::StateMayHaveChanged(EndpointId node,
+                                      const raft::Replica* replica) {
+  if (seen_.size() <= node) seen_.resize(node + 1);
+  Seen& seen = seen_[node];
+  const uint64_t boot = world_->boots(node);
+  const uint64_t readies = replica == nullptr || replica->raw_node() == nullptr
+                               ? 0
+                               : replica->raw_node()->readies_issued();
+  // A new process starts its count from 0; its first event always counts.
+  if (seen.boot == boot && seen.readies == readies && readies != 0) {
+    return false;
+  }
+  if (seen.boot != boot) seen = Seen{};
+  seen.boot = boot;
+  seen.readies = readies;
+  ++states_seen_;
+  return true;
 }
 
 // The highest (index, term) the node's log holds that is committed: its own
@@ -111,11 +135,8 @@ std::pair<uint64_t, uint64_t> RaftChecker::HeldCommitted(
     EndpointId node, const raft::RaftLog& log) const {
   std::pair<uint64_t, uint64_t> held{log.committed(),
                                      log.TermOrZero(log.committed())};
-  for (EndpointId other : world_->nodes()) {
-    const raft::Replica* replica = replica_of_(other);
-    if (other == node || replica == nullptr || replica->raw_node() == nullptr) {
-      continue;
-    }
+  for (const auto& [other, replica] : live_) {
+    if (other == node || replica->raw_node() == nullptr) continue;
     const raft::RaftLog& other_log = replica->raw_node()->raft().log();
     const uint64_t index = std::min(other_log.committed(), log.LastIndex());
     if (index <= held.first) continue;
@@ -133,9 +154,12 @@ void RaftChecker::CheckOwnLog(EndpointId node) {
     view = LogView();
     return;
   }
+  const uint64_t boot = world_->boots(node);
+  // Nobody's state moved since the view was taken: the checks below would
+  // find what they found then, and the view would come out the same.
+  if (view.boot == boot && view.states_seen == states_seen_) return;
   const raft::Raft& raft = replica->raw_node()->raft();
   const raft::RaftLog& log = raft.log();
-  const uint64_t boot = world_->boots(node);
   if (view.boot == boot) {
     if (raft.role() == raft::Role::kLeader &&
         log.committed() > view.committed &&
@@ -156,22 +180,25 @@ void RaftChecker::CheckOwnLog(EndpointId node) {
     }
   }
   const auto [held_index, held_term] = HeldCommitted(node, log);
-  view = LogView{boot, log.committed(), held_index, held_term};
+  view = LogView{boot, log.committed(), held_index, held_term, states_seen_};
 }
 
-void RaftChecker::CheckLeaders() {
-  for (const auto& [node, replica] : live_) {
-    if (replica->raw_node() == nullptr) continue;
-    const raft::Raft& raft = replica->raw_node()->raft();
-    if (raft.role() != raft::Role::kLeader) continue;
-    auto [it, inserted] = leader_of_term_.emplace(raft.term(), node);
-    if (it->second != node) {
-      Violation(absl::StrCat("election safety: nodes ", it->second, " and ",
-                             node, " both lead term ", raft.term()));
-    }
-    if (completeness_checked_.insert({node, raft.term()}).second) {
-      CheckLeaderCompleteness(node, raft);
-    }
+void RaftChecker::CheckLeader(EndpointId node, const raft::Raft& raft) {
+  Seen& seen = seen_[node];
+  if (raft.role() != raft::Role::kLeader) {
+    seen.led = false;
+    return;
+  }
+  if (seen.led && seen.term == raft.term()) return;  // checked on taking office
+  seen.led = true;
+  seen.term = raft.term();
+  auto [it, inserted] = leader_of_term_.emplace(raft.term(), node);
+  if (it->second != node) {
+    Violation(absl::StrCat("election safety: nodes ", it->second, " and ", node,
+                           " both lead term ", raft.term()));
+  }
+  if (completeness_checked_.insert({node, raft.term()}).second) {
+    CheckLeaderCompleteness(node, raft);
   }
 }
 

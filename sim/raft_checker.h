@@ -87,12 +87,15 @@ class RaftChecker : public raft::ReplicaObserver {
     uint64_t commit_term_max;  // the lowest term an applier was in
   };
   void Violation(std::string what);
-  void CheckLeaders();
+  void CheckLeader(EndpointId node, const raft::Raft& raft);
   void CheckLeaderCompleteness(EndpointId node, const raft::Raft& raft);
   void CheckLeases();
   void CheckOwnLog(EndpointId node);
   std::pair<uint64_t, uint64_t> HeldCommitted(EndpointId node,
                                               const raft::RaftLog& log) const;
+  // Whether a member's protocol state may differ from what the checks last
+  // saw; bumps states_seen_ when it may.
+  bool StateMayHaveChanged(EndpointId node, const raft::Replica* replica);
   uint64_t StateHash(EndpointId node) const;
 
   World* world_;
@@ -110,8 +113,22 @@ class RaftChecker : public raft::ReplicaObserver {
     uint64_t committed = 0;
     uint64_t held_index = 0;  // a committed entry the log held
     uint64_t held_term = 0;
+    uint64_t states_seen = 0;  // states_seen_ when the view was taken
   };
   std::vector<LogView> log_views_;  // by EndpointId
+  // The Ready count and boot of each member when the checks last looked at
+  // it: a member whose count has not moved is in the state they saw, so an
+  // event that changed nobody's state (most ticks and heartbeat replies)
+  // costs the lease check only.
+  struct Seen {
+    uint64_t boot = 0;
+    uint64_t readies = 0;
+    bool led = false;  // led `term` when last seen (its checks are done)
+    uint64_t term = 0;
+  };
+  std::vector<Seen> seen_;  // by EndpointId
+  // Bumped whenever some member's state may have changed.
+  uint64_t states_seen_ = 0;
   std::vector<std::string> violations_;
   uint64_t violation_count_ = 0;
   // The members that are up and their Replicas, during AfterEvent.

@@ -71,6 +71,7 @@ bool RawNode::HasReady() const {
 
 Ready& RawNode::GetReady() {
   CheckNoReadyOutstanding();
+  ++readies_issued_;
   raft_.FlushAppends();
   const RaftLog& log = raft_.log();
   ready_.snapshot = log.UnpersistedSnapshot();

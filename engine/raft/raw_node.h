@@ -105,6 +105,10 @@ class RawNode {
   bool HasReady() const;
   Ready& GetReady();
   void Advance();
+  // How many Readies GetReady has handed out. Every change of the protocol
+  // state (term, vote, role, log, commit) shows in a Ready, so a checker that
+  // sees this unchanged knows the state is as it last looked.
+  uint64_t readies_issued() const { return readies_issued_; }
 
   bool LeaseValid() const { return raft_.LeaseValid(); }
   RaftStatus GetStatus() const;
@@ -118,6 +122,7 @@ class RawNode {
   Raft raft_;
   Ready ready_;
   bool ready_outstanding_ = false;
+  uint64_t readies_issued_ = 0;
   raftpb::HardState prev_hard_state_;
   SoftState prev_soft_state_;
   std::vector<raftpb::Entry> committed_scratch_;
