@@ -11,9 +11,11 @@
 // not lead answers kNotLeader with the leader's endpoint id.
 //
 // The FSM applies entries inside the Replica's apply loop; the coordinator
-// hears of them in an event of its own (a zero-delay timer), so that what it
-// does in response (answer clients, propose again) never re-enters the
-// Replica.
+// hears of them once the Replica has returned — at the end of the message or
+// tick that applied them, or in an event of its own (a zero-delay timer) when
+// something else did — so that what it does in response (answer clients,
+// propose again) never re-enters the Replica. One timer per tick drives the
+// Replica's ticks and the coordinator's and service's periodic work.
 #ifndef EKV_ENGINE_NODE_KV_NODE_H_
 #define EKV_ENGINE_NODE_KV_NODE_H_
 
@@ -104,6 +106,7 @@ class KvNode final : public Process {
   };
 
   void QueueApplied(Applied applied);
+  void ArmFlushTimer();
   void FlushApplied();
   void ArmTick();
   void HandleClientRequest(EndpointId from, absl::string_view body);
@@ -124,6 +127,10 @@ class KvNode final : public Process {
   kv::Coordinator coordinator_;
   KvService service_;
   std::vector<Applied> applied_queue_;
+  // Rounds of FlushApplied in one go (each takes what the last applied).
+  static constexpr int kFlushRoundsMax = 16;
+  // Inside OnMessage or the tick: applied entries wait for its end.
+  int entry_depth_ = 0;
   TimerId flush_timer_ = kNoTimer;
   TimerId tick_timer_ = kNoTimer;
   KvNodeCounters counters_;

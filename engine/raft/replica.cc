@@ -155,13 +155,21 @@ absl::Status Replica::Bootstrap() {
 
 // ---------------------------------------------------------------- time --
 
-void Replica::ArmTickTimer() {
-  int64_t delay = config_.disk_retry_interval_ticks * config_.tick_interval_ns;
-  if (held_ == nullptr) {
-    const int64_t next_due =
-        start_mono_ns_ + (ticks_delivered_ + 1) * config_.tick_interval_ns;
-    delay = std::max<int64_t>(0, next_due - env_.clock->MonotonicNanos());
+int64_t Replica::NextTickDelayNs() const {
+  // Not ticking (starting, stopped, or waiting for its disk): one tick.
+  if (!started_ || !failed_.ok() || held_ != nullptr) {
+    return config_.tick_interval_ns;
   }
+  const int64_t next_due =
+      start_mono_ns_ + (ticks_delivered_ + 1) * config_.tick_interval_ns;
+  return std::max<int64_t>(0, next_due - env_.clock->MonotonicNanos());
+}
+
+void Replica::ArmTickTimer() {
+  if (config_.ticks_from_owner) return;
+  const int64_t delay = held_ == nullptr ? NextTickDelayNs()
+                                         : config_.disk_retry_interval_ticks *
+                                               config_.tick_interval_ns;
   tick_timer_ = env_.timers->StartTimer(delay, [this] {
     tick_timer_ = kNoTimer;
     OnTickTimer();
@@ -176,6 +184,22 @@ void Replica::OnTickTimer() {
   Drive();
   ObserveLease();
   ArmTickTimer();
+}
+
+void Replica::Tick() {
+  EKV_CHECK(config_.ticks_from_owner) << "the Replica ticks itself";
+  if (!started_ || !failed_.ok()) return;
+  const int64_t now = env_.clock->MonotonicNanos();
+  // The same pace as a Replica's own timer: a held Ready is retried on the
+  // first tick after it was refused, then every disk_retry_interval_ticks.
+  if (held_ != nullptr && now < disk_retry_due_mono_ns_) return;
+  CatchUpTicks();
+  Drive();
+  ObserveLease();
+  if (held_ != nullptr) {
+    disk_retry_due_mono_ns_ =
+        now + config_.disk_retry_interval_ticks * config_.tick_interval_ns;
+  }
 }
 
 void Replica::ObserveLease() {

@@ -125,6 +125,10 @@ struct ReplicaConfig {
   int max_pending_reads = 10'000;
   // How often a Ready the disk refused is tried again.
   int disk_retry_interval_ticks = 5;
+  // When true the Replica arms no tick timer of its own: its owner calls
+  // Tick() when NextTickDelayNs() says, from a timer it shares with its own
+  // periodic work (one event per tick instead of two).
+  bool ticks_from_owner = false;
   // Prefix of this member's files on env.disk (default "raft-g<group>-").
   std::string file_prefix;
 };
@@ -168,6 +172,13 @@ class Replica {
   // Recovers (or bootstraps) and starts ticking. Corruption stops the
   // Replica (see failed()); a transient disk error is retried on a timer.
   absl::Status Start();
+
+  // With ticks_from_owner: delivers the ticks that have come due (and, every
+  // disk_retry_interval_ticks, retries a Ready the disk refused). Calling it
+  // early or late only moves when ticks arrive, never how many there are.
+  void Tick();
+  // How long until the next tick is due on env.clock's monotonic time.
+  int64_t NextTickDelayNs() const;
 
   // A payload from the transport tagged PayloadTag::kRaft. Bad input is
   // counted and dropped.
@@ -270,6 +281,8 @@ class Replica {
   int64_t ticks_delivered_ = 0;
   TimerId tick_timer_ = kNoTimer;
   TimerId retry_timer_ = kNoTimer;
+  // With ticks_from_owner, while a Ready is held: when to try the disk again.
+  int64_t disk_retry_due_mono_ns_ = 0;
   TimerId flush_timer_ = kNoTimer;
 
   std::map<uint64_t, PendingProposal> proposals_;  // by index

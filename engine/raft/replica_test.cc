@@ -236,6 +236,65 @@ TEST(Replica, AFullDiskStallsTheMemberUntilThereIsRoomAgain) {
   EXPECT_EQ(c.node(follower)->state().data_entries(), 5u);
 }
 
+// A stalled follower's disk traffic and the cluster's outcome, with the
+// Replica's own tick timer or with its owner's.
+struct StallRun {
+  std::vector<absl::Status> outcomes;
+  uint64_t stall_disk_operations = 0;
+  uint64_t stall_full_refusals = 0;
+  uint64_t owner_ticks = 0;
+  uint64_t applied = 0;
+};
+
+StallRun RunThroughAFullDisk(bool ticks_from_owner) {
+  ReplicaConfig config = TestReplicaConfig({1, 2, 3});
+  config.ticks_from_owner = ticks_from_owner;
+  Cluster c(3, config);
+  c.Run(1000 * kMs);
+  StallRun run;
+  const EndpointId follower = c.AFollower();
+  EXPECT_NE(follower, 0u);
+  if (follower == 0) return run;
+  SimDisk& disk = *c.world().disk(follower);
+  disk.set_full(true);
+  auto outcomes = c.ProposeMany(5, "full");
+  c.Run(20 * kMs);  // the stall begins
+  const DiskStats before = disk.stats();
+  c.Run(300 * kMs);
+  EXPECT_TRUE(c.replica(follower).status().stalled);
+  run.stall_disk_operations = disk.stats().operations - before.operations;
+  run.stall_full_refusals = disk.stats().full_refusals - before.full_refusals;
+  disk.set_full(false);
+  c.Run(500 * kMs);
+  EXPECT_FALSE(c.replica(follower).status().stalled);
+  c.ExpectSameState();
+  run.outcomes = *outcomes;
+  run.owner_ticks = c.node(follower)->owner_ticks();
+  run.applied = c.node(follower)->state().data_entries();
+  return run;
+}
+
+TEST(Replica, OwnerDrivenTicksKeepTheReplicasPace) {
+  const StallRun own = RunThroughAFullDisk(/*ticks_from_owner=*/false);
+  const StallRun owner = RunThroughAFullDisk(/*ticks_from_owner=*/true);
+  EXPECT_EQ(own.owner_ticks, 0u);
+  // About one owner tick per 10 ms tick over the 1.82 s run.
+  EXPECT_GT(owner.owner_ticks, 150u);
+  EXPECT_LT(owner.owner_ticks, 200u);
+  for (const StallRun* run : {&own, &owner}) {
+    ASSERT_EQ(run->outcomes.size(), 5u);
+    for (const absl::Status& s : run->outcomes) EXPECT_TRUE(s.ok()) << s;
+    EXPECT_EQ(run->applied, 5u);
+    // Retried every disk_retry_interval_ticks (5 ticks = 50 ms): about 6
+    // tries in 300 ms, not one per tick.
+    EXPECT_GE(run->stall_full_refusals, 4u);
+    EXPECT_LE(run->stall_full_refusals, 8u);
+  }
+  // The same pace either way: the disk sees the same traffic.
+  EXPECT_EQ(own.stall_disk_operations, owner.stall_disk_operations);
+  EXPECT_EQ(own.stall_full_refusals, owner.stall_full_refusals);
+}
+
 TEST(Replica, CorruptionInTheMiddleOfTheWalStopsTheMemberWithCorruption) {
   Cluster c(3, TestReplicaConfig({1, 2, 3}));
   c.Run(1000 * kMs);

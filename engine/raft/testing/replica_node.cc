@@ -47,11 +47,29 @@ absl::Status HashStateMachine::Restore(absl::string_view data) {
 
 ReplicaNode::ReplicaNode(const Env& env, EndpointId self, ReplicaConfig config,
                          ReplicaObserver* observer)
-    : replica_(env, self, std::move(config), &state_) {
+    : env_(env),
+      ticks_from_owner_(config.ticks_from_owner),
+      replica_(env, self, std::move(config), &state_) {
   replica_.set_observer(observer);
 }
 
-void ReplicaNode::Start() { start_status_ = replica_.Start(); }
+ReplicaNode::~ReplicaNode() {
+  if (tick_timer_ != kNoTimer) env_.timers->CancelTimer(tick_timer_);
+}
+
+void ReplicaNode::Start() {
+  start_status_ = replica_.Start();
+  if (ticks_from_owner_) ArmTick();
+}
+
+void ReplicaNode::ArmTick() {
+  tick_timer_ = env_.timers->StartTimer(replica_.NextTickDelayNs(), [this] {
+    tick_timer_ = kNoTimer;
+    ++owner_ticks_;
+    replica_.Tick();
+    ArmTick();
+  });
+}
 
 void ReplicaNode::OnMessage(EndpointId from, std::string payload) {
   ++messages_received_;

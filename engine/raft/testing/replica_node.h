@@ -41,10 +41,13 @@ class HashStateMachine : public StateMachine {
   std::string last_data_;
 };
 
+// With config.ticks_from_owner, the node ticks its Replica from a timer of
+// its own, as KvNode does.
 class ReplicaNode : public Process {
  public:
   ReplicaNode(const Env& env, EndpointId self, ReplicaConfig config,
               ReplicaObserver* observer);
+  ~ReplicaNode() override;
 
   void Start() override;
   void OnMessage(EndpointId from, std::string payload) override;
@@ -53,8 +56,16 @@ class ReplicaNode : public Process {
   const HashStateMachine& state() const { return state_; }
   const absl::Status& start_status() const { return start_status_; }
   uint64_t messages_received() const { return messages_received_; }
+  // Times the node's own tick timer fired (ticks_from_owner only).
+  uint64_t owner_ticks() const { return owner_ticks_; }
 
  private:
+  void ArmTick();
+
+  Env env_;
+  bool ticks_from_owner_;
+  TimerId tick_timer_ = kNoTimer;
+  uint64_t owner_ticks_ = 0;
   HashStateMachine state_;
   Replica replica_;
   absl::Status start_status_;
