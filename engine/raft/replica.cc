@@ -8,6 +8,7 @@
 #include "engine/base/check.h"
 #include "engine/base/status.h"
 #include "engine/proto/envelope.h"
+#include "engine/raft/group_message_codec.h"
 
 namespace ekv::raft {
 namespace {
@@ -302,13 +303,10 @@ void Replica::SendMessages(std::vector<raftpb::Message>& messages) {
       EKV_PROBE(env_.probes, kPreVoteRejected);
     }
     const uint64_t to = m.to();
-    raftpb::GroupMessage envelope;
-    envelope.set_group_id(config_.group_id);
-    *envelope.mutable_message() = std::move(m);
+    std::string payload = EncodeRaftPayload(config_.group_id, m);
     m.set_type(raftpb::MSG_UNKNOWN);
     if (to > std::numeric_limits<EndpointId>::max()) continue;
-    env_.transport->Send(static_cast<EndpointId>(to),
-                         SerializePayload(PayloadTag::kRaft, envelope));
+    env_.transport->Send(static_cast<EndpointId>(to), std::move(payload));
   }
 }
 
@@ -478,12 +476,11 @@ void Replica::Fail(absl::Status status) {
 void Replica::HandlePayload(EndpointId from, absl::string_view payload) {
   if (!started_ || !failed_.ok()) return;
   const std::optional<uint8_t> tag = PayloadTagByte(payload);
-  raftpb::GroupMessage envelope;
+  uint64_t group_id = 0;
+  raftpb::Message message;
   if (!tag.has_value() || *tag != static_cast<uint8_t>(PayloadTag::kRaft) ||
-      !envelope.ParseFromArray(PayloadBody(payload).data(),
-                               static_cast<int>(payload.size() - 1)) ||
-      envelope.group_id() != config_.group_id ||
-      envelope.message().from() != from) {
+      !DecodeGroupMessage(PayloadBody(payload), &group_id, &message) ||
+      group_id != config_.group_id || message.from() != from) {
     ++counters_.payloads_malformed;
     return;
   }
@@ -492,7 +489,7 @@ void Replica::HandlePayload(EndpointId from, absl::string_view payload) {
     return;
   }
   CatchUpTicks();
-  if (!node_->Step(std::move(*envelope.mutable_message())).ok()) {
+  if (!node_->Step(std::move(message)).ok()) {
     ++counters_.payloads_malformed;
   }
   Drive();
