@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -388,6 +389,11 @@ void World::ReleaseHeld(Endpoint& e) {
     scheduler_.Schedule(now_ns(), event.kind, event.endpoint, event.arg);
   }
   e.held.clear();
+}
+
+void World::NoEndpoint(EndpointId id) {
+  EKV_CHECK(false) << "no endpoint " << id;
+  std::abort();  // not reached: a failed check aborts
 }
 
 bool World::IsUp(EndpointId id) const { return endpoint(id).alive; }

@@ -35,6 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "disk/sim_disk.h"
 #include "engine/base/buggify.h"
 #include "engine/base/check.h"
@@ -172,14 +174,17 @@ class World {
   void CancelCallback(uint64_t id);
   void ChooseCorruptibleDisks();
   // Inline: looked up several times in every event.
+  // Hot (several calls per event): the failure is out of line so that the
+  // lookup inlines.
   Endpoint& endpoint(EndpointId id) {
-    EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
+    if (ABSL_PREDICT_FALSE(id < 1 || id >= endpoints_.size())) NoEndpoint(id);
     return *endpoints_[id];
   }
   const Endpoint& endpoint(EndpointId id) const {
-    EKV_CHECK(id >= 1 && id < endpoints_.size()) << "no endpoint " << id;
+    if (ABSL_PREDICT_FALSE(id < 1 || id >= endpoints_.size())) NoEndpoint(id);
     return *endpoints_[id];
   }
+  [[noreturn]] ABSL_ATTRIBUTE_NOINLINE static void NoEndpoint(EndpointId id);
 
   uint64_t seed_;
   SimOptions options_;
