@@ -23,6 +23,7 @@ Value MopValue(const char* f, const std::string& key, Value v) {
 
 Value IntList(const std::vector<int64_t>& items) {
   Value::List list;
+  list.reserve(items.size());
   for (int64_t item : items) list.push_back(Value::Int(item));
   return Value::MakeList(std::move(list));
 }
@@ -77,6 +78,7 @@ void ListAppendClient::Invoke() {
 
 Value ListAppendClient::Invocation() const {
   Value::List mops;
+  mops.reserve(txn_.size());
   for (const Mop& mop : txn_) {
     mops.push_back(mop.read
                        ? MopValue("r", mop.key, Value::Nil())
@@ -109,6 +111,7 @@ bool ListAppendClient::FilledIn(const kvpb::ClientResponse& response,
   // This transaction's appends so far, per key.
   std::map<std::string, std::vector<int64_t>> own;
   Value::List mops;
+  mops.reserve(txn_.size());
   int next_read = 0;
   for (const Mop& mop : txn_) {
     if (!mop.read) {

@@ -1,5 +1,7 @@
 #include "workloads/list_value.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -11,6 +13,8 @@ std::string EncodeListElement(int64_t element) {
 
 std::optional<std::vector<int64_t>> DecodeList(absl::string_view bytes) {
   std::vector<int64_t> out;
+  out.reserve(static_cast<size_t>(
+      std::count(bytes.begin(), bytes.end(), ',')));  // one per element
   while (!bytes.empty()) {
     const size_t comma = bytes.find(',');
     if (comma == absl::string_view::npos || comma == 0) return std::nullopt;
@@ -22,7 +26,15 @@ std::optional<std::vector<int64_t>> DecodeList(absl::string_view bytes) {
       if (digits[i] < '0' || digits[i] > '9') return std::nullopt;
     }
     int64_t element = 0;
-    if (!absl::SimpleAtoi(digits, &element)) return std::nullopt;
+    if (digits.size() - sign <= 18) {
+      // Fits an int64 whatever the digits: no overflow to check.
+      for (size_t i = sign; i < digits.size(); ++i) {
+        element = element * 10 + (digits[i] - '0');
+      }
+      if (sign == 1) element = -element;
+    } else if (!absl::SimpleAtoi(digits, &element)) {
+      return std::nullopt;
+    }
     out.push_back(element);
     bytes.remove_prefix(comma + 1);
   }

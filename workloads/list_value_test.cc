@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "rapidcheck.h"
 #include "rapidcheck/gtest.h"
@@ -21,6 +22,30 @@ RC_GTEST_PROP(ListValue, AppendedElementsDecodeInOrder,
   const auto decoded = DecodeList(bytes);
   RC_ASSERT(decoded.has_value());
   RC_ASSERT(*decoded == elements);
+}
+
+// Any string of digits, signs and commas decodes as absl::SimpleAtoi reads
+// each element, or is refused where SimpleAtoi refuses one (or the shape is
+// not "element,"*).
+RC_GTEST_PROP(ListValue, DecodesDigitsAsSimpleAtoiDoes, ()) {
+  const std::string bytes = *rc::gen::container<std::string>(
+      rc::gen::element('0', '1', '9', '-', ',', '0', '7', '5'));
+  std::optional<std::vector<int64_t>> expected = std::vector<int64_t>();
+  absl::string_view rest = bytes;
+  while (!rest.empty() && expected.has_value()) {
+    const size_t comma = rest.find(',');
+    const absl::string_view digits = rest.substr(0, comma);
+    int64_t element = 0;
+    if (comma == absl::string_view::npos || digits.empty() ||
+        digits.find('-', 1) != absl::string_view::npos ||
+        !absl::SimpleAtoi(digits, &element) || digits == "-") {
+      expected.reset();
+    } else {
+      expected->push_back(element);
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  RC_ASSERT(DecodeList(bytes) == expected);
 }
 
 TEST(ListValue, RefusesBytesThatAreNoList) {
