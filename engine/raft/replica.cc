@@ -259,11 +259,8 @@ bool Replica::Persist(Ready& rd) {
   // A commit index alone need not be durable (it is learned again), so only
   // entries and term or vote changes cost a write.
   if (!rd.entries.empty() || (rd.hard_state.has_value() && rd.must_sync)) {
-    raftpb::WalBatch batch;
-    for (const raftpb::Entry& entry : rd.entries) *batch.add_entries() = entry;
-    *batch.mutable_hard_state() = hard_state;
     const uint64_t damaged_before = wal_->stats().damaged_read_backs;
-    const bool written = wal_->Write(batch).ok();
+    const bool written = wal_->Write(rd.entries, hard_state).ok();
     if (wal_->stats().damaged_read_backs > damaged_before) {
       EKV_PROBE(env_.probes, kCorruptRecordDetected);
     }

@@ -86,6 +86,10 @@ class Wal {
 
   // Appends the batch and makes it durable (see above).
   absl::Status Write(const raftpb::WalBatch& batch);
+  // The same for the batch {entries, hard_state} (no snapshot), written
+  // straight from the entries without copying them into a WalBatch.
+  absl::Status Write(absl::Span<const raftpb::Entry> entries,
+                     const raftpb::HardState& hard_state);
 
   // Makes `snapshot` the durable base of the log: the snapshot file, then a
   // new segment starting with a batch of its metadata, `hard_state` and
