@@ -326,7 +326,7 @@ void Raft::TickHeartbeat() {
 
 // ------------------------------------------------------------- stepping --
 
-absl::Status Raft::Step(Message m) {
+absl::Status Raft::Step(Message&& m) {
   if (absl::Status valid = ValidateMessage(m, id_); !valid.ok()) {
     ++counters_.messages_malformed;
     return valid;
@@ -453,7 +453,7 @@ void Raft::StepFollower(Message& m) {
   }
 }
 
-void Raft::Send(Message m) {
+void Raft::Send(Message&& m) {
   m.set_from(id_);
   if (m.term() == 0) m.set_term(term_);
   msgs_.push_back(std::move(m));

@@ -75,8 +75,12 @@ class Raft {
   // One tick of time.
   void Tick();
   // A message from another member. InvalidArgument (and nothing else
-  // happens) when it is malformed.
-  absl::Status Step(raftpb::Message message);
+  // happens) when it is malformed. Taken by rvalue (it is consumed: entries
+  // move into the log); the const& form copies first.
+  absl::Status Step(raftpb::Message&& message);
+  absl::Status Step(const raftpb::Message& message) {
+    return Step(raftpb::Message(message));
+  }
 
   // Appends an entry (leader only). NotLeader (with the leader, or the
   // transfer target, as hint), InvalidRequest (too large) or
@@ -171,7 +175,7 @@ class Raft {
   void HandleVoteRequest(const raftpb::Message& m);
   void StepCandidate(raftpb::Message& m);
   void StepFollower(raftpb::Message& m);
-  void Send(raftpb::Message m);
+  void Send(raftpb::Message&& m);
 
   // raft_leader.cc: replication, commit, heartbeats, reads, transfer.
   void StepLeader(raftpb::Message& m);

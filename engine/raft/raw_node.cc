@@ -29,7 +29,7 @@ void RawNode::Tick() {
   raft_.Tick();
 }
 
-absl::Status RawNode::Step(raftpb::Message message) {
+absl::Status RawNode::Step(raftpb::Message&& message) {
   CheckNoReadyOutstanding();
   return raft_.Step(std::move(message));
 }

@@ -95,7 +95,11 @@ class RawNode {
   RawNode(const Config& config, const Storage* storage);
 
   void Tick();
-  absl::Status Step(raftpb::Message message);
+  // See Raft::Step.
+  absl::Status Step(raftpb::Message&& message);
+  absl::Status Step(const raftpb::Message& message) {
+    return Step(raftpb::Message(message));
+  }
   absl::StatusOr<EntryId> Propose(std::string data);
   absl::StatusOr<EntryId> ProposeConfChange(const raftpb::ConfChange& change);
   absl::Status ReadIndex(uint64_t request_id);
