@@ -38,14 +38,21 @@ absl::StatusOr<uint64_t> RaftLog::Term(uint64_t index) const {
   return storage_->Term(index);
 }
 
+std::optional<uint64_t> RaftLog::TermIfKnown(uint64_t index) const {
+  if (index + 1 < FirstIndex() || index > LastIndex()) return std::nullopt;
+  if (auto term = unstable_.MaybeTerm(index)) return *term;
+  const absl::StatusOr<uint64_t> term = storage_->Term(index);
+  if (!term.ok()) return std::nullopt;
+  return *term;
+}
+
 uint64_t RaftLog::TermOrZero(uint64_t index) const {
-  const absl::StatusOr<uint64_t> term = Term(index);
-  return term.ok() ? *term : 0;
+  return TermIfKnown(index).value_or(0);
 }
 
 bool RaftLog::MatchTerm(uint64_t index, uint64_t term) const {
-  const absl::StatusOr<uint64_t> actual = Term(index);
-  return actual.ok() && *actual == term;
+  const std::optional<uint64_t> actual = TermIfKnown(index);
+  return actual.has_value() && *actual == term;
 }
 
 bool RaftLog::IsUpToDate(uint64_t last_index, uint64_t term) const {

@@ -48,6 +48,9 @@ class RaftLog {
   // Term(), or 0 when out of range.
   uint64_t TermOrZero(uint64_t index) const;
   bool MatchTerm(uint64_t index, uint64_t term) const;
+  // Term(), or nothing when out of range, without building an error (hot:
+  // probes beyond the log are routine for MatchTerm and the checkers).
+  std::optional<uint64_t> TermIfKnown(uint64_t index) const;
 
   // Whether a log ending at (last_index, term) is at least as up to date as
   // this one (Raft paper, 5.4.1).
