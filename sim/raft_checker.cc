@@ -96,18 +96,20 @@ void RaftChecker::AfterEvent() {
   if (id == 0 || !world_->IsNode(id)) return;
   // Each member's Replica, looked up once for every check.
   live_.clear();
+  const raft::Replica* replica = nullptr;  // the event's node's
   for (EndpointId node : world_->nodes()) {
-    const raft::Replica* replica = replica_of_(node);
-    if (replica != nullptr) live_.push_back({node, replica});
+    const raft::Replica* r = replica_of_(node);
+    if (r == nullptr) continue;
+    live_.push_back({node, r});
+    if (node == id) replica = r;
   }
-  const raft::Replica* replica = replica_of_(id);
   if (StateMayHaveChanged(id, replica) && replica != nullptr &&
       replica->raw_node() != nullptr) {
     CheckLeader(id, replica->raw_node()->raft());
   }
   // A lease runs out with time, not with events, so this one always runs.
   CheckLeases();
-  CheckOwnLog(id);
+  CheckOwnLog(id, replica);
 }
 
 bool RaftChecker::StateMayHaveChanged(EndpointId node,
@@ -146,10 +148,9 @@ std::pair<uint64_t, uint64_t> RaftChecker::HeldCommitted(
   return held;
 }
 
-void RaftChecker::CheckOwnLog(EndpointId node) {
+void RaftChecker::CheckOwnLog(EndpointId node, const raft::Replica* replica) {
   if (log_views_.size() <= node) log_views_.resize(node + 1);
   LogView& view = log_views_[node];
-  const raft::Replica* replica = replica_of_(node);
   if (replica == nullptr || replica->raw_node() == nullptr) {
     view = LogView();
     return;

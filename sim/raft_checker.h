@@ -90,7 +90,8 @@ class RaftChecker : public raft::ReplicaObserver {
   void CheckLeader(EndpointId node, const raft::Raft& raft);
   void CheckLeaderCompleteness(EndpointId node, const raft::Raft& raft);
   void CheckLeases();
-  void CheckOwnLog(EndpointId node);
+  // `replica` is the node's (nullptr while it is down).
+  void CheckOwnLog(EndpointId node, const raft::Replica* replica);
   std::pair<uint64_t, uint64_t> HeldCommitted(EndpointId node,
                                               const raft::RaftLog& log) const;
   // Whether a member's protocol state may differ from what the checks last

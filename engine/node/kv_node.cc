@@ -154,10 +154,7 @@ KvNode::~KvNode() {
 void KvNode::Start() {
   // A refused start (disk trouble) is retried by the Replica; corruption
   // stops it, and every request then answers its error.
-  ++entry_depth_;
-  (void)replica_.Start();
-  --entry_depth_;
-  FlushApplied();
+  AsEntryPoint([this] { (void)replica_.Start(); });
   ArmTick();
 }
 
@@ -165,12 +162,11 @@ void KvNode::ArmTick() {
   // On the Replica's tick grid, so that its ticks arrive on time.
   tick_timer_ = env_.timers->StartTimer(replica_.NextTickDelayNs(), [this] {
     tick_timer_ = kNoTimer;
-    ++entry_depth_;
-    replica_.Tick();
-    service_.OnTick();
-    coordinator_.OnTick();
-    --entry_depth_;
-    FlushApplied();
+    AsEntryPoint([this] {
+      replica_.Tick();
+      service_.OnTick();
+      coordinator_.OnTick();
+    });
     ArmTick();
   });
 }
@@ -221,19 +217,16 @@ void KvNode::OnMessage(EndpointId from, std::string payload) {
     ++counters_.payloads_malformed;
     return;
   }
-  ++entry_depth_;
-  switch (static_cast<PayloadTag>(*tag)) {
-    case PayloadTag::kRaft:
-      replica_.HandlePayload(from, payload);
-      break;
-    case PayloadTag::kKvClientRequest:
-      HandleClientRequest(from, payload);
-      break;
-    default:
-      ++counters_.payloads_malformed;
-  }
-  --entry_depth_;
-  if (entry_depth_ == 0 && !applied_queue_.empty()) FlushApplied();
+  AsEntryPoint([&] {
+    switch (static_cast<PayloadTag>(*tag)) {
+      case PayloadTag::kRaft:
+        return replica_.HandlePayload(from, payload);
+      case PayloadTag::kKvClientRequest:
+        return HandleClientRequest(from, payload);
+      default:
+        ++counters_.payloads_malformed;
+    }
+  });
 }
 
 void KvNode::HandleClientRequest(EndpointId from, absl::string_view payload) {

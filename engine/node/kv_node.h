@@ -105,6 +105,15 @@ class KvNode final : public Process {
     bool restored = false;  // a snapshot replaced the state up to `index`
   };
 
+  // Runs `work` as one of the node's entry points (a message, the tick,
+  // Start): entries applied meanwhile reach the coordinator at its end.
+  template <typename Work>
+  void AsEntryPoint(Work work) {
+    ++entry_depth_;
+    work();
+    --entry_depth_;
+    if (entry_depth_ == 0) FlushApplied();
+  }
   void QueueApplied(Applied applied);
   void ArmFlushTimer();
   void FlushApplied();
@@ -129,7 +138,7 @@ class KvNode final : public Process {
   std::vector<Applied> applied_queue_;
   // Rounds of FlushApplied in one go (each takes what the last applied).
   static constexpr int kFlushRoundsMax = 16;
-  // Inside OnMessage or the tick: applied entries wait for its end.
+  // Inside an entry point (AsEntryPoint): applied entries wait for its end.
   int entry_depth_ = 0;
   TimerId flush_timer_ = kNoTimer;
   TimerId tick_timer_ = kNoTimer;
