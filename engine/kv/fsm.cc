@@ -358,7 +358,7 @@ std::string Fsm::EncodeMeta() const {
 std::string Fsm::Snapshot() const {
   std::string out = EncodeMeta();
   mvcc::PutVarint64(&out, applied_index_);
-  mvcc::PutLengthPrefixed(&out, store_->Snapshot());
+  store_->AppendSnapshot(&out, /*trailing_bytes=*/8);  // room for the seal
   mvcc::SealWithChecksum(&out);
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <cstring>
+
 namespace ekv::mvcc {
 
 void PutVarint64(std::string* out, uint64_t value) {
@@ -21,6 +23,12 @@ void PutFixed64(std::string* out, uint64_t value) {
 void PutLengthPrefixed(std::string* out, absl::string_view bytes) {
   PutVarint64(out, bytes.size());
   out->append(bytes.data(), bytes.size());
+}
+
+void FixedWriter::Bytes(absl::string_view bytes) {
+  if (bytes.empty()) return;  // memcpy wants valid pointers even for 0 bytes
+  std::memcpy(at_, bytes.data(), bytes.size());
+  at_ += bytes.size();
 }
 
 bool Decoder::GetVarint64(uint64_t* value) {

@@ -7,6 +7,7 @@
 #ifndef EKV_ENGINE_MVCC_ENCODING_H_
 #define EKV_ENGINE_MVCC_ENCODING_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,44 @@ namespace ekv::mvcc {
 void PutVarint64(std::string* out, uint64_t value);
 void PutFixed64(std::string* out, uint64_t value);  // little-endian
 void PutLengthPrefixed(std::string* out, absl::string_view bytes);
+
+// Bytes PutVarint64 writes for `value`: 1 to 10.
+inline size_t VarintLength(uint64_t value) {
+  size_t length = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++length;
+  }
+  return length;
+}
+
+// Writes the same encodings as the Put functions into memory sized up front
+// (with VarintLength), so a large encoding, a whole store's snapshot, is made
+// in one allocation instead of growing and copying its string as it goes.
+// The caller owns the bounds: it sized the memory for what it writes.
+class FixedWriter {
+ public:
+  explicit FixedWriter(char* at) : at_(at) {}
+
+  void Varint64(uint64_t value) {
+    while (value >= 0x80) {
+      *at_++ = static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    *at_++ = static_cast<char>(value);
+  }
+  void Byte(uint8_t value) { *at_++ = static_cast<char>(value); }
+  void Bytes(absl::string_view bytes);
+  void LengthPrefixed(absl::string_view bytes) {
+    Varint64(bytes.size());
+    Bytes(bytes);
+  }
+
+  char* position() const { return at_; }
+
+ private:
+  char* at_;
+};
 
 class Decoder {
  public:

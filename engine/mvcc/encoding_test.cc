@@ -29,6 +29,46 @@ RC_GTEST_PROP(Encoding, VarintsAndStringsRoundTrip,
   RC_ASSERT(in.done());
 }
 
+// FixedWriter writes what the Put functions append, into exactly the bytes
+// VarintLength and the sizes add up to.
+RC_GTEST_PROP(Encoding, FixedWriterMatchesThePutFunctions,
+              (const std::vector<std::pair<uint64_t, std::string>>& items)) {
+  std::string expected;
+  size_t size = 0;
+  for (const auto& [number, bytes] : items) {
+    PutVarint64(&expected, number);
+    PutLengthPrefixed(&expected, bytes);
+    expected.push_back(static_cast<char>(number & 0xff));
+    size +=
+        VarintLength(number) + VarintLength(bytes.size()) + bytes.size() + 1;
+  }
+  RC_ASSERT(size == expected.size());
+  std::string got(size, '\0');
+  FixedWriter out(got.data());
+  for (const auto& [number, bytes] : items) {
+    out.Varint64(number);
+    out.LengthPrefixed(bytes);
+    out.Byte(static_cast<uint8_t>(number & 0xff));
+  }
+  RC_ASSERT(out.position() == got.data() + got.size());
+  RC_ASSERT(got == expected);
+}
+
+TEST(Encoding, VarintLengthAtEveryBoundary) {
+  for (int bits = 0; bits <= 64; ++bits) {
+    const uint64_t value =
+        bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+    std::string out;
+    PutVarint64(&out, value);
+    EXPECT_EQ(VarintLength(value), out.size()) << value;
+    if (bits < 64) {
+      out.clear();
+      PutVarint64(&out, value + 1);
+      EXPECT_EQ(VarintLength(value + 1), out.size()) << value + 1;
+    }
+  }
+}
+
 RC_GTEST_PROP(Encoding, TruncatedInputIsRefusedNotOverread,
               (const std::string& bytes)) {
   std::string out;

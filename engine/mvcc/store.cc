@@ -316,28 +316,67 @@ void Store::Compact(uint64_t min_ts) {
   compactable_.resize(kept);
 }
 
-std::string Store::EncodeState() const {
-  std::string out(kSnapshotMagic);
-  PutVarint64(&out, last_commit_ts_);
-  PutVarint64(&out, compacted_ts_);
-  PutVarint64(&out, order_.size());
+size_t Store::EncodedStateSize() const {
+  size_t size = kSnapshotMagic.size() + VarintLength(last_commit_ts_) +
+                VarintLength(compacted_ts_) + VarintLength(order_.size());
   for (const auto& [key, versions] : order_) {
-    PutLengthPrefixed(&out, key);
-    PutVarint64(&out, versions->versions.size());
+    size += VarintLength(key.size()) + key.size() +
+            VarintLength(versions->versions.size());
     for (const Version& version : versions->versions) {
-      PutVarint64(&out, version.commit_ts);
-      PutVarint64(&out, version.expire_at);
-      out.push_back(static_cast<char>(version.tombstone ? kFlagTombstone : 0));
-      PutLengthPrefixed(&out, version.value);
+      size += VarintLength(version.commit_ts) +
+              VarintLength(version.expire_at) + 1 +
+              VarintLength(version.value.size()) + version.value.size();
     }
   }
+  return size;
+}
+
+void Store::WriteState(char* at, size_t size) const {
+  FixedWriter out(at);
+  out.Bytes(kSnapshotMagic);
+  out.Varint64(last_commit_ts_);
+  out.Varint64(compacted_ts_);
+  out.Varint64(order_.size());
+  for (const auto& [key, versions] : order_) {
+    out.LengthPrefixed(key);
+    out.Varint64(versions->versions.size());
+    for (const Version& version : versions->versions) {
+      out.Varint64(version.commit_ts);
+      out.Varint64(version.expire_at);
+      out.Byte(version.tombstone ? kFlagTombstone : 0);
+      out.LengthPrefixed(version.value);
+    }
+  }
+  EKV_CHECK_EQ(static_cast<size_t>(out.position() - at), size)
+      << "EncodedStateSize is off";
+}
+
+std::string Store::EncodeState() const {
+  const size_t size = EncodedStateSize();
+  std::string out(size, '\0');
+  WriteState(out.data(), size);
   return out;
 }
 
 std::string Store::Snapshot() const {
-  std::string out = EncodeState();
+  const size_t size = EncodedStateSize();
+  std::string out;
+  out.reserve(size + 8);
+  out.resize(size);
+  WriteState(out.data(), size);
   SealWithChecksum(&out);
   return out;
+}
+
+void Store::AppendSnapshot(std::string* out, size_t trailing_bytes) const {
+  const size_t size = EncodedStateSize();
+  constexpr size_t kChecksumBytes = 8;
+  PutVarint64(out, size + kChecksumBytes);
+  const size_t start = out->size();
+  out->reserve(start + size + kChecksumBytes + trailing_bytes);
+  out->resize(start + size);
+  WriteState(out->data() + start, size);
+  PutFixed64(out, Checksum64(absl::string_view(*out).substr(start, size)));
 }
 
 uint64_t Store::StateHash() const { return Checksum64(EncodeState()); }

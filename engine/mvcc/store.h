@@ -147,6 +147,10 @@ class Store {
   uint64_t compacted_ts() const { return compacted_ts_; }
 
   std::string Snapshot() const;
+  // Appends Snapshot() to `out` with a varint length before it (as
+  // PutLengthPrefixed would), encoding it in place; `out` grows once, with
+  // room for `trailing_bytes` more that the caller appends next.
+  void AppendSnapshot(std::string* out, size_t trailing_bytes) const;
   absl::Status Restore(absl::string_view snapshot);
   // XXH64 over the replicated state (versions, last commit ts, compaction
   // point); equal on replicas that applied the same log.
@@ -190,6 +194,10 @@ class Store {
   void AppendVersion(absl::string_view key, Version version);
   void CountConflict(absl::string_view cause, absl::string_view key);
   std::string EncodeState() const;
+  // The exact size of EncodeState(), and the encoding written into that many
+  // bytes at `at` (checked).
+  size_t EncodedStateSize() const;
+  void WriteState(char* at, size_t size) const;
 
   KeyIndex index_;
   KeyOrder order_;

@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "engine/base/status.h"
+#include "engine/mvcc/encoding.h"
 #include "engine/mvcc/store.h"
 #include "gtest/gtest.h"
 #include "rapidcheck.h"
@@ -227,6 +228,11 @@ void RunOp(std::unique_ptr<Store>& store, Model& model, const OpSpec& op,
     }
     case 7: {  // snapshot round trip; carry on with the copy
       auto copy = std::make_unique<Store>();
+      std::string framed = "prefix";
+      store->AppendSnapshot(&framed, 8);
+      std::string expected = "prefix";
+      PutLengthPrefixed(&expected, store->Snapshot());
+      RC_ASSERT(framed == expected);
       RC_ASSERT(copy->Restore(store->Snapshot()).ok());
       RC_ASSERT(copy->StateHash() == store->StateHash());
       store = std::move(copy);

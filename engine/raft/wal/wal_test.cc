@@ -3,12 +3,14 @@
 // and crash safety of their rotation.
 #include "engine/raft/wal/wal.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "engine/base/status.h"
 #include "engine/raft/testing/memory_disk.h"
 #include "engine/raft/testing/solo.h"
+#include "engine/raft/wal/record_checksum.h"
 #include "engine/raft/wal/record_reader.h"
 #include "engine/raft/wal/record_writer.h"
 #include "gtest/gtest.h"
@@ -106,6 +108,28 @@ TEST(Wal, RecoversEntriesAndHardStateAcrossReopen) {
   EXPECT_EQ(again.hard_state.term(), 3u);
   EXPECT_EQ(again.hard_state.commit(), 3u);
   EXPECT_EQ(again.torn_tail_bytes, 0u);
+}
+
+// The frame, spelled out: length (4 bytes, little-endian), type, checksum (8
+// bytes, little-endian), payload. RecordInPlace must write exactly this.
+TEST(Wal, RecordFrameIsLengthTypeChecksumPayload) {
+  std::string record = "before";
+  AppendRecord(RecordType::kSnapshot, "hello", &record);
+  std::string expected = "before";
+  expected += std::string("\x05\x00\x00\x00", 4);
+  expected.push_back(static_cast<char>(RecordType::kSnapshot));
+  const uint64_t checksum =
+      RecordChecksum(5, static_cast<uint8_t>(RecordType::kSnapshot), "hello");
+  for (int i = 0; i < 8; ++i) {
+    expected.push_back(static_cast<char>((checksum >> (8 * i)) & 0xff));
+  }
+  expected += "hello";
+  EXPECT_EQ(record, expected);
+  std::string in_place = "before";
+  RecordInPlace frame(&in_place, 5);
+  std::memcpy(frame.payload(), "hello", 5);
+  frame.Seal(RecordType::kSnapshot);
+  EXPECT_EQ(in_place, expected);
 }
 
 // Write(entries, hard_state) lays down the bytes Write(WalBatch) does, for
