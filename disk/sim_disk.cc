@@ -84,7 +84,7 @@ absl::StatusOr<std::string> SimDisk::Read(absl::string_view name,
   if (corruptible_ && !out.empty() &&
       random_.Bernoulli(options_.disk_corrupt_read_rate)) {
     ++stats_.corrupt_reads;
-    CorruptSector(out, offset);
+    CorruptSector(absl::MakeSpan(out), offset);
   }
   return out;
 }
@@ -105,13 +105,14 @@ absl::Status SimDisk::Append(absl::string_view name, absl::string_view data) {
     dir_.emplace(std::string(name), id);
     unsynced_dir_.push_back(DirOp{DirOp::kCreate, std::string(name), "", id});
   }
-  FileOp op{true, 0, std::string(data)};
+  FileOp op{true, data.size(), file->current.size(), ""};
+  file->current.append(data.data(), data.size());
   if (corruptible_ && !data.empty() &&
       random_.Bernoulli(options_.disk_corrupt_write_rate)) {
     ++stats_.corrupt_writes;
-    CorruptSector(op.data, file->current.size());
+    CorruptSector(absl::MakeSpan(file->current).subspan(op.offset), op.offset);
   }
-  file->current.append(op.data);
+  if (file->copied) op.data = file->current.substr(op.offset, op.size);
   file->unsynced.push_back(std::move(op));
   used_bytes_ += data.size();
   if (on_power_cut_) {
@@ -136,9 +137,10 @@ absl::Status SimDisk::Truncate(absl::string_view name, uint64_t size) {
                                                    size, " bytes, beyond its ",
                                                    file->current.size()));
   }
+  CopyOut(*file);
   used_bytes_ -= file->current.size() - size;
   file->current.resize(size);
-  file->unsynced.push_back(FileOp{false, size, ""});
+  file->unsynced.push_back(FileOp{false, size, 0, ""});
   return absl::OkStatus();
 }
 
@@ -151,17 +153,19 @@ absl::Status SimDisk::Sync(absl::string_view name) {
     ++stats_.sync_failures;
     return IoError(absl::StrCat("fsync of ", name, " failed"));
   }
-  // The synced version catches up by the changes since the last Sync, so a
-  // sync costs what was written since, not the whole file.
+  // Replaying the changes since the last sync onto the synced content must
+  // give the current one; the replay also checks the bookkeeping.
+  uint64_t synced_size = SyncedView(*file).size();
   for (const FileOp& op : file->unsynced) {
-    if (op.append) {
-      file->synced.append(op.data);
-    } else {
-      file->synced.resize(std::min<uint64_t>(op.size, file->synced.size()));
-    }
+    synced_size =
+        op.append ? synced_size + op.size : std::min(op.size, synced_size);
   }
+  EKV_CHECK_EQ(synced_size, file->current.size());
   file->unsynced.clear();
-  EKV_CHECK_EQ(file->synced.size(), file->current.size());
+  file->synced_size = synced_size;
+  file->copied = false;
+  file->synced.clear();
+  file->synced.shrink_to_fit();
   return absl::OkStatus();
 }
 
@@ -238,7 +242,7 @@ void SimDisk::CollectUnreferenced() {
 // Changes 1 to 4 adjacent bytes inside one sector-aligned stretch of `bytes`,
 // which sits at file offset `base_offset`. Each changed byte is XORed with a
 // nonzero mask, so the data really differs.
-void SimDisk::CorruptSector(std::string& bytes, uint64_t base_offset) {
+void SimDisk::CorruptSector(absl::Span<char> bytes, uint64_t base_offset) {
   const uint64_t first_sector = base_offset / kSectorBytes;
   const uint64_t last_sector = (base_offset + bytes.size() - 1) / kSectorBytes;
   const uint64_t sector =
@@ -263,11 +267,12 @@ void SimDisk::CrashFile(File& file, bool cut_in_last_append) {
   const uint64_t kept = cut_in_last_append
                             ? file.unsynced.size() - 1
                             : random_.Uniform(file.unsynced.size() + 1);
-  std::string content = file.synced;
+  std::string content(SyncedView(file));
   for (uint64_t i = 0; i < kept; ++i) {
     const FileOp& op = file.unsynced[i];
     if (op.append) {
-      content.append(op.data);
+      const absl::string_view data = OpData(file, op);
+      content.append(data.data(), data.size());
     } else {
       content.resize(std::min<uint64_t>(op.size, content.size()));
     }
@@ -275,12 +280,12 @@ void SimDisk::CrashFile(File& file, bool cut_in_last_append) {
   stats_.crash_kept_ops += kept;
   stats_.crash_lost_ops += file.unsynced.size() - kept;
   if (kept < file.unsynced.size() && file.unsynced[kept].append &&
-      !file.unsynced[kept].data.empty() &&
+      file.unsynced[kept].size != 0 &&
       (cut_in_last_append ||
        random_.Bernoulli(options_.disk_torn_write_rate))) {
-    const std::string& data = file.unsynced[kept].data;
+    const absl::string_view data = OpData(file, file.unsynced[kept]);
     const uint64_t prefix = random_.Uniform(data.size());
-    content.append(data, 0, prefix);
+    content.append(data.data(), prefix);
     if (random_.OneIn(2)) {
       const uint64_t garbage = 1 + random_.Uniform(data.size() - prefix);
       for (uint64_t i = 0; i < garbage; ++i) {
@@ -289,9 +294,33 @@ void SimDisk::CrashFile(File& file, bool cut_in_last_append) {
     }
     ++stats_.crash_torn_ops;
   }
-  file.synced = content;
   file.current = std::move(content);
+  file.synced_size = file.current.size();
+  file.copied = false;
+  file.synced.clear();
   file.unsynced.clear();
+}
+
+absl::string_view SimDisk::SyncedView(const File& file) {
+  if (file.copied) return file.synced;
+  return absl::string_view(file.current).substr(0, file.synced_size);
+}
+
+absl::string_view SimDisk::OpData(const File& file, const FileOp& op) {
+  EKV_CHECK(op.append);
+  if (file.copied) return op.data;
+  return absl::string_view(file.current).substr(op.offset, op.size);
+}
+
+// Before a truncation cuts `current`, the synced content and the unsynced
+// appends' data are copied out of it: a crash may still keep them.
+void SimDisk::CopyOut(File& file) {
+  if (file.copied) return;
+  file.synced = std::string(SyncedView(file));
+  for (FileOp& op : file.unsynced) {
+    if (op.append) op.data = std::string(OpData(file, op));
+  }
+  file.copied = true;
 }
 
 void SimDisk::Crash() {
@@ -317,7 +346,7 @@ std::optional<std::string> SimDisk::SyncedContent(
     absl::string_view name) const {
   auto it = synced_dir_.find(name);
   if (it == synced_dir_.end()) return std::nullopt;
-  return files_.at(it->second).synced;
+  return std::string(SyncedView(files_.at(it->second)));
 }
 
 bool SimDisk::HasUnsyncedChanges() const {

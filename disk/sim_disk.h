@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "disk/disk.h"
 #include "engine/base/random.h"
 #include "sim/scheduler.h"
@@ -124,14 +126,23 @@ class SimDisk final : public Disk {
   bool HasUnsyncedChanges() const;
 
  private:
+  // The file's durable content and the writes since are kept without copies
+  // while the file only grows: then the synced content is the first
+  // `synced_size` bytes of `current`, and each unsynced append's data sits in
+  // `current` at `offset`. A truncation breaks that, so it first copies them
+  // out (`copied`: `synced` and each op's `data` hold them) until the next
+  // sync or crash.
   struct FileOp {
     bool append = true;  // else a truncation to `size`
-    uint64_t size = 0;
-    std::string data;
+    uint64_t size = 0;   // an append's length
+    uint64_t offset = 0;
+    std::string data;  // an append's data, once copied
   };
   struct File {
-    std::string synced;
     std::string current;
+    uint64_t synced_size = 0;
+    bool copied = false;
+    std::string synced;  // only when copied
     std::vector<FileOp> unsynced;
   };
   struct DirOp {
@@ -144,8 +155,11 @@ class SimDisk final : public Disk {
 
   void Begin(DiskOp op, absl::string_view name, uint64_t size);
   File* Find(absl::string_view name);
-  void CorruptSector(std::string& bytes, uint64_t base_offset);
+  void CorruptSector(absl::Span<char> bytes, uint64_t base_offset);
   void CrashFile(File& file, bool cut_in_last_append);
+  static absl::string_view SyncedView(const File& file);
+  static absl::string_view OpData(const File& file, const FileOp& op);
+  static void CopyOut(File& file);
   absl::Status PowerLostError() const;
   static void ApplyDirOp(const DirOp& op, Directory& dir);
   void CollectUnreferenced();

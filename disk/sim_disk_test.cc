@@ -1,5 +1,7 @@
 #include "disk/sim_disk.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -225,6 +227,77 @@ RC_GTEST_PROP(SimDiskProperties, SyncedDataSurvivesAndUnsyncedIsAnOrderedPrefix,
       synced = after;
       unsynced.clear();
     }
+  }
+}
+
+// The same contract with truncations among the writes: a crash keeps the
+// synced content with a prefix of the later appends and truncations applied
+// in order, the next of them torn at most; a sync makes the current content
+// the synced one.
+RC_GTEST_PROP(SimDiskProperties, TruncationsReplayInOrderAfterACrash,
+              (uint64_t seed, bool torn)) {
+  struct Op {
+    bool append;
+    std::string data;  // an append's
+    size_t size;       // a truncation's
+  };
+  const auto apply = [](std::string content, const std::vector<Op>& ops,
+                        size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      if (ops[i].append) {
+        content += ops[i].data;
+      } else {
+        content.resize(std::min(ops[i].size, content.size()));
+      }
+    }
+    return content;
+  };
+  DiskOptions options;
+  options.disk_torn_write_rate = torn ? 0.5 : 0;
+  Fixture f(options, seed);
+  ASSERT_TRUE(f.disk.Append("log", "").ok());
+  ASSERT_TRUE(f.disk.SyncDir().ok());
+  std::string synced;
+  std::vector<Op> unsynced;
+  const int steps = *rc::gen::inRange(1, 60);
+  for (int step = 0; step < steps; ++step) {
+    const int action = *rc::gen::inRange(0, 10);
+    const std::string current = apply(synced, unsynced, unsynced.size());
+    if (action < 5) {
+      const std::string data = *rc::gen::nonEmpty<std::string>();
+      RC_ASSERT(f.disk.Append("log", data).ok());
+      unsynced.push_back(Op{true, data, 0});
+    } else if (action < 7) {
+      const size_t size = *rc::gen::inRange<size_t>(0, current.size() + 1);
+      RC_ASSERT(f.disk.Truncate("log", size).ok());
+      unsynced.push_back(Op{false, "", size});
+    } else if (action < 8) {
+      RC_ASSERT(f.disk.Sync("log").ok());
+      synced = current;
+      unsynced.clear();
+    } else {
+      f.disk.Crash();
+      const std::string after = Contents(f.disk, "log");
+      bool explained = false;
+      for (size_t kept = 0; kept <= unsynced.size() && !explained; ++kept) {
+        const std::string expected = apply(synced, unsynced, kept);
+        if (after == expected) explained = true;
+        const bool tearable =
+            torn && kept < unsynced.size() && unsynced[kept].append;
+        if (tearable && after.size() > expected.size() &&
+            after.compare(0, expected.size(), expected) == 0 &&
+            after.size() - expected.size() <= unsynced[kept].data.size()) {
+          explained = true;
+        }
+      }
+      RC_ASSERT(explained);
+      synced = after;
+      unsynced.clear();
+    }
+    RC_ASSERT(Contents(f.disk, "log") ==
+              apply(synced, unsynced, unsynced.size()));
+    RC_ASSERT(f.disk.SyncedContent("log") ==
+              std::optional<std::string>(synced));
   }
 }
 
