@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/check.h"
 #include "engine/base/status.h"
 #include "gtest/gtest.h"
 #include "rapidcheck.h"
@@ -182,17 +183,27 @@ TEST(SimDisk, ACorruptWriteDamagesOneSectorOnly) {
   }
 }
 
+// A disk that tears half the writes a crash cuts (when `torn`), with an empty
+// file "log" whose name is synced.
+struct LogFixture : Fixture {
+  LogFixture(uint64_t seed, bool torn) : Fixture(TornOptions(torn), seed) {
+    EKV_CHECK_OK(disk.Append("log", ""));
+    EKV_CHECK_OK(disk.SyncDir());
+  }
+  static DiskOptions TornOptions(bool torn) {
+    DiskOptions options;
+    options.disk_torn_write_rate = torn ? 0.5 : 0;
+    return options;
+  }
+};
+
 // The crash contract, for any sequence of appends, syncs and crashes: after a
 // crash every file holds its synced bytes, then a prefix of its unsynced
 // appends in write order (an op boundary unless torn), then at most the torn
 // op's length of bytes; and synced bytes are never lost.
 RC_GTEST_PROP(SimDiskProperties, SyncedDataSurvivesAndUnsyncedIsAnOrderedPrefix,
               (uint64_t seed, bool torn)) {
-  DiskOptions options;
-  options.disk_torn_write_rate = torn ? 0.5 : 0;
-  Fixture f(options, seed);
-  ASSERT_TRUE(f.disk.Append("log", "").ok());
-  ASSERT_TRUE(f.disk.SyncDir().ok());
+  LogFixture f(seed, torn);
   std::string synced;
   std::vector<std::string> unsynced;
   const int steps = *rc::gen::inRange(1, 60);
@@ -252,11 +263,7 @@ RC_GTEST_PROP(SimDiskProperties, TruncationsReplayInOrderAfterACrash,
     }
     return content;
   };
-  DiskOptions options;
-  options.disk_torn_write_rate = torn ? 0.5 : 0;
-  Fixture f(options, seed);
-  ASSERT_TRUE(f.disk.Append("log", "").ok());
-  ASSERT_TRUE(f.disk.SyncDir().ok());
+  LogFixture f(seed, torn);
   std::string synced;
   std::vector<Op> unsynced;
   const int steps = *rc::gen::inRange(1, 60);
