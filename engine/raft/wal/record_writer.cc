@@ -1,7 +1,5 @@
 #include "engine/raft/wal/record_writer.h"
 
-#include <cstring>
-
 #include "engine/base/check.h"
 #include "engine/raft/wal/record_checksum.h"
 
@@ -14,37 +12,48 @@ void PutFixed(char* at, uint64_t value, int bytes) {
   }
 }
 
+// The header: length and type, then the checksum of both with the payload.
+void WriteHeader(RecordType type, absl::string_view payload, char* header) {
+  const auto length = static_cast<uint32_t>(payload.size());
+  PutFixed(header, length, 4);
+  header[4] = static_cast<char>(type);
+  PutFixed(header + 5,
+           RecordChecksum(length, static_cast<uint8_t>(type), payload), 8);
+}
+
 }  // namespace
 
-RecordInPlace::RecordInPlace(std::string* out, size_t payload_size)
-    : out_(out), start_(out->size()) {
+RecordInPlace::RecordInPlace(size_t payload_size) {
   EKV_CHECK_LE(payload_size, kMaxRecordPayloadBytes) << "record too large";
   length_ = static_cast<uint32_t>(payload_size);
-  out->resize(start_ + kRecordHeaderBytes + payload_size);
+  // new char[n] without () leaves the bytes uninitialised.
+  buffer_.reset(new char[kRecordHeaderBytes + payload_size]);
 }
 
 uint8_t* RecordInPlace::payload() {
-  return reinterpret_cast<uint8_t*>(out_->data() + start_ + kRecordHeaderBytes);
+  return reinterpret_cast<uint8_t*>(buffer_.get() + kRecordHeaderBytes);
 }
 
 void RecordInPlace::Seal(RecordType type) {
-  EKV_CHECK_EQ(out_->size(), start_ + kRecordHeaderBytes + length_)
-      << "the record must stay at the end of its string until sealed";
-  char* header = out_->data() + start_;
-  const absl::string_view payload(header + kRecordHeaderBytes, length_);
-  PutFixed(header, length_, 4);
-  header[4] = static_cast<char>(type);
-  PutFixed(header + 5,
-           RecordChecksum(length_, static_cast<uint8_t>(type), payload), 8);
+  WriteHeader(type,
+              absl::string_view(buffer_.get() + kRecordHeaderBytes, length_),
+              buffer_.get());
+  sealed_ = true;
+}
+
+absl::string_view RecordInPlace::bytes() const {
+  EKV_CHECK(sealed_) << "a record is read only once sealed";
+  return absl::string_view(buffer_.get(), kRecordHeaderBytes + length_);
 }
 
 void AppendRecord(RecordType type, absl::string_view payload,
                   std::string* out) {
-  RecordInPlace record(out, payload.size());
-  if (!payload.empty()) {
-    std::memcpy(record.payload(), payload.data(), payload.size());
-  }
-  record.Seal(type);
+  EKV_CHECK_LE(payload.size(), kMaxRecordPayloadBytes) << "record too large";
+  char header[kRecordHeaderBytes];
+  WriteHeader(type, payload, header);
+  out->reserve(out->size() + kRecordHeaderBytes + payload.size());
+  out->append(header, kRecordHeaderBytes);
+  out->append(payload.data(), payload.size());
 }
 
 }  // namespace ekv::raft::wal

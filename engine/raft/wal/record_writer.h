@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -15,20 +16,22 @@ namespace ekv::raft::wal {
 // kMaxRecordPayloadBytes (checked).
 void AppendRecord(RecordType type, absl::string_view payload, std::string* out);
 
-// A record whose payload is encoded in place at the end of `out`, instead of
-// in a string of its own that AppendRecord then copies: the constructor makes
-// room for the header and `payload_size` bytes, the caller fills payload(),
-// and Seal() writes the header. Same bytes as AppendRecord.
+// A record whose payload is encoded in place, instead of in a string of its
+// own that AppendRecord then copies: the constructor allocates the header and
+// `payload_size` bytes (left uninitialised: the payload is written over them
+// anyway), the caller fills payload(), and Seal() writes the header. bytes()
+// are then what AppendRecord would append.
 class RecordInPlace {
  public:
-  RecordInPlace(std::string* out, size_t payload_size);
+  explicit RecordInPlace(size_t payload_size);
   uint8_t* payload();
   void Seal(RecordType type);
+  absl::string_view bytes() const;  // once sealed
 
  private:
-  std::string* out_;
-  size_t start_;
+  std::unique_ptr<char[]> buffer_;
   uint32_t length_;
+  bool sealed_ = false;
 };
 
 }  // namespace ekv::raft::wal

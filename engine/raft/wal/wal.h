@@ -40,6 +40,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "disk/disk.h"
 #include "engine/proto/raft.pb.h"
@@ -108,11 +109,11 @@ class Wal {
   std::string SegmentName(uint64_t seq) const;
   std::string SnapshotName(uint64_t index) const;
   absl::Status Repair();
-  absl::Status AppendConfirmed(const std::string& record);
-  absl::Status AttemptAppend(const std::string& name, const std::string& record,
+  absl::Status AppendConfirmed(absl::string_view record);
+  absl::Status AttemptAppend(const std::string& name, absl::string_view record,
                              bool retry);
   bool ReadsBack(const std::string& name, uint64_t offset,
-                 const std::string& bytes);
+                 absl::string_view bytes);
   absl::Status SyncDirWithRetries();
   absl::Status WriteSnapshotFile(const raftpb::Snapshot& snapshot);
   absl::Status RemoveSuperseded(uint64_t keep_segment_seq,

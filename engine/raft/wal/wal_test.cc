@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/base/status.h"
 #include "engine/raft/testing/memory_disk.h"
 #include "engine/raft/testing/solo.h"
@@ -125,11 +126,10 @@ TEST(Wal, RecordFrameIsLengthTypeChecksumPayload) {
   }
   expected += "hello";
   EXPECT_EQ(record, expected);
-  std::string in_place = "before";
-  RecordInPlace frame(&in_place, 5);
+  RecordInPlace frame(5);
   std::memcpy(frame.payload(), "hello", 5);
   frame.Seal(RecordType::kSnapshot);
-  EXPECT_EQ(in_place, expected);
+  EXPECT_EQ(absl::StrCat("before", frame.bytes()), expected);
 }
 
 // Write(entries, hard_state) lays down the bytes Write(WalBatch) does, for
