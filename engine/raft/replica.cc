@@ -474,7 +474,7 @@ void Replica::HandlePayload(EndpointId from, absl::string_view payload) {
   if (!started_ || !failed_.ok()) return;
   const std::optional<uint8_t> tag = PayloadTagByte(payload);
   uint64_t group_id = 0;
-  raftpb::Message message;
+  raftpb::Message& message = inbound_;
   if (!tag.has_value() || *tag != static_cast<uint8_t>(PayloadTag::kRaft) ||
       !DecodeGroupMessage(PayloadBody(payload), &group_id, &message) ||
       group_id != config_.group_id || message.from() != from) {
