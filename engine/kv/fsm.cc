@@ -92,6 +92,14 @@ std::string BareMessage(const absl::Status& status, ErrorKind kind) {
 
 Fsm::Fsm(mvcc::Store* store, hlc::Hlc* hlc, const FsmOptions& options)
     : store_(store), hlc_(hlc), options_(options) {
+  // Large enough for a typical command; a larger one takes more blocks,
+  // which Reset frees again.
+  constexpr size_t kArenaBlockBytes = 16 << 10;
+  arena_block_.reset(new char[kArenaBlockBytes]);
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = arena_block_.get();
+  arena_options.initial_block_size = kArenaBlockBytes;
+  arena_ = std::make_unique<google::protobuf::Arena>(arena_options);
   store_->set_probes(options_.probes);
   EKV_CHECK(store_ != nullptr && hlc_ != nullptr);
   EKV_CHECK_GE(options_.dedup_clients_max, 1u);
@@ -102,7 +110,9 @@ ApplyResult Fsm::Apply(uint64_t index, absl::string_view data) {
   applied_index_ = index;
   ++stats_.entries;
   if (data.empty()) return ApplyResult{};
-  kvpb::Command command;
+  arena_->Reset();
+  kvpb::Command& command =
+      *google::protobuf::Arena::CreateMessage<kvpb::Command>(arena_.get());
   if (!command.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
     ++stats_.malformed;
     return Fail(InvalidRequestError("log entry does not parse as a Command"));

@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,7 @@
 #include "engine/base/planted_bugs.h"
 #include "engine/hlc/hlc.h"
 #include "engine/mvcc/store.h"
+#include "google/protobuf/arena.h"
 
 namespace ekv::kvpb {
 class Command;
@@ -139,6 +141,11 @@ class Fsm {
   std::map<uint64_t, Outcome> clients_;  // client_id -> latest outcome
   std::map<uint64_t, uint64_t> client_by_index_;  // index -> client_id
   FsmStats stats_;
+  // Each entry's Command is parsed on this arena, reset before the next:
+  // parsing allocates from its first block and nothing is freed piece by
+  // piece. Nothing in it outlives one Apply.
+  std::unique_ptr<char[]> arena_block_;
+  std::unique_ptr<google::protobuf::Arena> arena_;
 };
 
 }  // namespace ekv::kv
