@@ -41,9 +41,7 @@ absl::StatusOr<uint64_t> RaftLog::Term(uint64_t index) const {
 std::optional<uint64_t> RaftLog::TermIfKnown(uint64_t index) const {
   if (index + 1 < FirstIndex() || index > LastIndex()) return std::nullopt;
   if (auto term = unstable_.MaybeTerm(index)) return *term;
-  const absl::StatusOr<uint64_t> term = storage_->Term(index);
-  if (!term.ok()) return std::nullopt;
-  return *term;
+  return storage_->TermIfHeld(index);
 }
 
 uint64_t RaftLog::TermOrZero(uint64_t index) const {

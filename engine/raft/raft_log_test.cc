@@ -1,6 +1,7 @@
 // The in-memory log: MemoryStorage, UnstableLog and RaftLog.
 #include "engine/raft/raft_log.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,30 @@ TEST(MemoryStorage, SnapshotThenCompactKeepsTheTermOfTheBoundary) {
   EXPECT_TRUE(IsCompactedIndex(storage.Entries(2, 5, 100, &out)));
   EXPECT_FALSE(storage.Compact(5).ok()) << "beyond the snapshot";
   EXPECT_FALSE(storage.CreateSnapshot(4, raftpb::ConfState(), "").ok());
+}
+
+// TermIfHeld answers where Term() succeeds, with the same term, and nothing
+// where it fails: below the compaction point, at it, inside and beyond.
+TEST(MemoryStorage, TermIfHeldAgreesWithTermAtEveryIndex) {
+  MemoryStorage storage;
+  const auto agree = [&storage] {
+    for (uint64_t index = 0; index <= storage.LastIndex() + 2; ++index) {
+      const absl::StatusOr<uint64_t> term = storage.Term(index);
+      const std::optional<uint64_t> held = storage.TermIfHeld(index);
+      EXPECT_EQ(held.has_value(), term.ok()) << index;
+      if (held.has_value() && term.ok()) {
+        EXPECT_EQ(*held, *term) << index;
+      }
+    }
+  };
+  agree();  // empty
+  storage.Append(Entries(1, {1, 1, 2, 2, 3}));
+  agree();
+  ASSERT_TRUE(storage.CreateSnapshot(4, raftpb::ConfState(), "s").ok());
+  ASSERT_TRUE(storage.Compact(3).ok());
+  agree();
+  EXPECT_EQ(storage.TermIfHeld(3), std::optional<uint64_t>(2));
+  EXPECT_EQ(storage.TermIfHeld(2), std::nullopt);
 }
 
 TEST(MemoryStorage, EntriesStopAtTheByteLimitButGiveAtLeastOne) {

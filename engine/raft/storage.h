@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -49,6 +50,13 @@ class Storage {
   // The term of entry `index`, for FirstIndex() - 1 <= index <= LastIndex();
   // a CompactedIndexError below; OutOfRange above.
   virtual absl::StatusOr<uint64_t> Term(uint64_t index) const = 0;
+  // Term() where it succeeds, nullopt where it fails, without building an
+  // error Status: Raft asks out-of-range terms in normal operation.
+  virtual std::optional<uint64_t> TermIfHeld(uint64_t index) const {
+    const absl::StatusOr<uint64_t> term = Term(index);
+    if (!term.ok()) return std::nullopt;
+    return *term;
+  }
 
   // Appends copies of entries [lo, hi) to `out`, stopping before the total
   // passes `max_bytes` but always giving at least one. lo >= FirstIndex()
@@ -77,6 +85,11 @@ class MemoryStorage : public Storage {
     return first_index_ + entries_.size() - 1;
   }
   absl::StatusOr<uint64_t> Term(uint64_t index) const override;
+  std::optional<uint64_t> TermIfHeld(uint64_t index) const override {
+    if (index + 1 < first_index_ || index > LastIndex()) return std::nullopt;
+    if (index + 1 == first_index_) return prev_term_;
+    return entries_[index - first_index_].term();
+  }
   absl::Status Entries(uint64_t lo, uint64_t hi, uint64_t max_bytes,
                        std::vector<raftpb::Entry>* out) const override;
   absl::StatusOr<std::shared_ptr<const raftpb::Snapshot>> Snapshot()
