@@ -30,9 +30,23 @@ uint64_t Scheduler::Schedule(int64_t time_ns, uint32_t kind, uint32_t endpoint,
 Event Scheduler::Pop() {
   EKV_CHECK(!heap_.empty());
   const Event next = heap_.front();
-  heap_.front() = heap_.back();
+  const Event last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) SiftDown(0);
+  if (!heap_.empty()) {
+    // Floyd's pop: the hole at the root goes down along the earlier child to
+    // a leaf (one comparison per level), and the last event, which belongs
+    // near the bottom, rises from there. The order events come out in is the
+    // same as with a plain sift-down: (time, seq) is a total order.
+    const size_t size = heap_.size();
+    size_t hole = 0;
+    for (size_t child = 1; child < size; child = 2 * hole + 1) {
+      if (child + 1 < size && Before(heap_[child + 1], heap_[child])) ++child;
+      heap_[hole] = heap_[child];
+      hole = child;
+    }
+    heap_[hole] = last;
+    SiftUp(hole);
+  }
   EKV_CHECK_GE(next.time_ns, now_ns_);
   now_ns_ = next.time_ns;
   return next;
@@ -50,20 +64,6 @@ void Scheduler::SiftUp(size_t index) {
     if (!Before(moving, heap_[parent])) break;
     heap_[index] = heap_[parent];
     index = parent;
-  }
-  heap_[index] = moving;
-}
-
-void Scheduler::SiftDown(size_t index) {
-  const Event moving = heap_[index];
-  const size_t size = heap_.size();
-  while (true) {
-    size_t child = 2 * index + 1;
-    if (child >= size) break;
-    if (child + 1 < size && Before(heap_[child + 1], heap_[child])) ++child;
-    if (!Before(heap_[child], moving)) break;
-    heap_[index] = heap_[child];
-    index = child;
   }
   heap_[index] = moving;
 }

@@ -53,7 +53,6 @@ class Scheduler {
 
  private:
   void SiftUp(size_t index);
-  void SiftDown(size_t index);
 
   int64_t now_ns_ = 0;
   uint64_t next_seq_ = 1;
