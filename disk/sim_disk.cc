@@ -161,11 +161,7 @@ absl::Status SimDisk::Sync(absl::string_view name) {
         op.append ? synced_size + op.size : std::min(op.size, synced_size);
   }
   EKV_CHECK_EQ(synced_size, file->current.size());
-  file->unsynced.clear();
-  file->synced_size = synced_size;
-  file->copied = false;
-  file->synced.clear();
-  file->synced.shrink_to_fit();
+  AllSynced(*file);
   return absl::OkStatus();
 }
 
@@ -295,10 +291,15 @@ void SimDisk::CrashFile(File& file, bool cut_in_last_append) {
     ++stats_.crash_torn_ops;
   }
   file.current = std::move(content);
+  AllSynced(file);
+}
+
+void SimDisk::AllSynced(File& file) {
+  file.unsynced.clear();
   file.synced_size = file.current.size();
   file.copied = false;
   file.synced.clear();
-  file.unsynced.clear();
+  file.synced.shrink_to_fit();
 }
 
 absl::string_view SimDisk::SyncedView(const File& file) {

@@ -160,6 +160,8 @@ class SimDisk final : public Disk {
   static absl::string_view SyncedView(const File& file);
   static absl::string_view OpData(const File& file, const FileOp& op);
   static void CopyOut(File& file);
+  // The current content becomes the synced one (a sync, or after a crash).
+  static void AllSynced(File& file);
   absl::Status PowerLostError() const;
   static void ApplyDirOp(const DirOp& op, Directory& dir);
   void CollectUnreferenced();

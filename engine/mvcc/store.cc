@@ -331,39 +331,40 @@ size_t Store::EncodedStateSize() const {
   return size;
 }
 
-void Store::WriteState(char* at, size_t size) const {
-  FixedWriter out(at);
-  out.Bytes(kSnapshotMagic);
-  out.Varint64(last_commit_ts_);
-  out.Varint64(compacted_ts_);
-  out.Varint64(order_.size());
+void Store::AppendState(size_t size, size_t trailing_bytes,
+                        std::string* out) const {
+  const size_t start = out->size();
+  out->reserve(start + size + trailing_bytes);
+  out->resize(start + size);
+  char* const at = out->data() + start;
+  FixedWriter writer(at);
+  writer.Bytes(kSnapshotMagic);
+  writer.Varint64(last_commit_ts_);
+  writer.Varint64(compacted_ts_);
+  writer.Varint64(order_.size());
   for (const auto& [key, versions] : order_) {
-    out.LengthPrefixed(key);
-    out.Varint64(versions->versions.size());
+    writer.LengthPrefixed(key);
+    writer.Varint64(versions->versions.size());
     for (const Version& version : versions->versions) {
-      out.Varint64(version.commit_ts);
-      out.Varint64(version.expire_at);
-      out.Byte(version.tombstone ? kFlagTombstone : 0);
-      out.LengthPrefixed(version.value);
+      writer.Varint64(version.commit_ts);
+      writer.Varint64(version.expire_at);
+      writer.Byte(version.tombstone ? kFlagTombstone : 0);
+      writer.LengthPrefixed(version.value);
     }
   }
-  EKV_CHECK_EQ(static_cast<size_t>(out.position() - at), size)
+  EKV_CHECK_EQ(static_cast<size_t>(writer.position() - at), size)
       << "EncodedStateSize is off";
 }
 
 std::string Store::EncodeState() const {
-  const size_t size = EncodedStateSize();
-  std::string out(size, '\0');
-  WriteState(out.data(), size);
+  std::string out;
+  AppendState(EncodedStateSize(), 0, &out);
   return out;
 }
 
 std::string Store::Snapshot() const {
-  const size_t size = EncodedStateSize();
   std::string out;
-  out.reserve(size + 8);
-  out.resize(size);
-  WriteState(out.data(), size);
+  AppendState(EncodedStateSize(), /*trailing_bytes=*/8, &out);  // the seal
   SealWithChecksum(&out);
   return out;
 }
@@ -373,9 +374,7 @@ void Store::AppendSnapshot(std::string* out, size_t trailing_bytes) const {
   constexpr size_t kChecksumBytes = 8;
   PutVarint64(out, size + kChecksumBytes);
   const size_t start = out->size();
-  out->reserve(start + size + kChecksumBytes + trailing_bytes);
-  out->resize(start + size);
-  WriteState(out->data() + start, size);
+  AppendState(size, kChecksumBytes + trailing_bytes, out);
   PutFixed64(out, Checksum64(absl::string_view(*out).substr(start, size)));
 }
 

@@ -194,10 +194,10 @@ class Store {
   void AppendVersion(absl::string_view key, Version version);
   void CountConflict(absl::string_view cause, absl::string_view key);
   std::string EncodeState() const;
-  // The exact size of EncodeState(), and the encoding written into that many
-  // bytes at `at` (checked).
+  // The exact size of EncodeState(), and that encoding appended to `out`
+  // (its size checked), which grows once, with room for `trailing_bytes` more.
   size_t EncodedStateSize() const;
-  void WriteState(char* at, size_t size) const;
+  void AppendState(size_t size, size_t trailing_bytes, std::string* out) const;
 
   KeyIndex index_;
   KeyOrder order_;
