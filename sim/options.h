@@ -85,7 +85,10 @@ struct SimOptions {
 
   // The KV engine's configuration in a KV run (sim/kv_run.h), varied per seed
   // like the faults, so sweeps cover more of the engine's modes.
-  bool kv_lease_reads = true;                  // else ReadIndex only
+  bool kv_lease_reads = true;  // else ReadIndex only
+  // Raft's broadcast_commit (engine/raft/config.h): else commit indexes
+  // reach followers with the next append or heartbeat.
+  bool kv_broadcast_commit = false;
   int64_t kv_snapshot_interval_entries = 200;  // log entries between snapshots
   int64_t kv_compaction_interval_ns = 1'000'000'000;
   int64_t kv_compaction_retention_ns = 3'000'000'000;  // MVCC history kept
@@ -144,6 +147,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("buggify_site_rate", o.buggify_site_rate);
   v("buggify_fire_rate", o.buggify_fire_rate);
   v("kv_lease_reads", o.kv_lease_reads);
+  v("kv_broadcast_commit", o.kv_broadcast_commit);
   v("kv_snapshot_interval_entries", o.kv_snapshot_interval_entries);
   v("kv_compaction_interval_ns", o.kv_compaction_interval_ns);
   v("kv_compaction_retention_ns", o.kv_compaction_retention_ns);

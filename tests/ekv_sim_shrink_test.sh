@@ -7,7 +7,7 @@ sim="$1"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAILED: $*"; exit 1; }
 
-"$sim" shrink --seed 1 --bug follower-read-ts --runs_max 80 >"$work/shrink.txt" 2>"$work/tries.txt" ||
+"$sim" shrink --seed 5 --bug follower-read-ts --runs_max 80 >"$work/shrink.txt" 2>"$work/tries.txt" ||
   fail "shrink exited $?: $(cat "$work/shrink.txt" "$work/tries.txt")"
 cat "$work/shrink.txt"
 read -r ops0 faults0 < <(sed -nE 's/^original: ([0-9]+) operations, ([0-9]+) fault events.*/\1 \2/p' "$work/shrink.txt")

@@ -1,6 +1,6 @@
 // Properties of the KV cluster simulation beyond the main seed sweep:
 // determinism of the run and its history, safety with clock offsets far beyond
-// the bound, and the ReadIndex path alone.
+// the bound, the ReadIndex path alone, and commits broadcast at once.
 #include <cstdio>
 #include <string>
 
@@ -76,6 +76,17 @@ TEST(KvClusterSim, ReadIndexAloneIsLinearizable) {
         << FailureText(report) << " --kv_lease_reads false";
     EXPECT_EQ(report.probes.count(Probe::kLeaseReadFellBack), 0u)
         << "no lease, so no lease read falls back";
+  }
+}
+
+// The swarm mostly leaves commit indexes to heartbeats; this covers the
+// other mode on every run.
+TEST(KvClusterSim, BroadcastCommitsAreSafeToo) {
+  for (int seed = 3001; seed <= 3000 + SeedsOr(100, 4); ++seed) {
+    const sim::RunReport report = RunRegisterCluster(
+        seed, [](sim::SimOptions& o) { o.kv_broadcast_commit = true; });
+    EXPECT_TRUE(report.passed())
+        << FailureText(report) << " --kv_broadcast_commit true";
   }
 }
 

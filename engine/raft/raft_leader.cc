@@ -243,7 +243,10 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
     return false;
   }
   const bool has_entries = pr.next() <= log_.LastIndex();
-  if (!has_entries && !send_if_empty && pr.sent_commit >= log_.committed()) {
+  // An append without entries carries only a commit index, and only where
+  // commits are broadcast; otherwise heartbeats carry it.
+  if (!has_entries && !send_if_empty &&
+      (!config_.broadcast_commit || pr.sent_commit >= log_.committed())) {
     return false;
   }
   Message m;
@@ -368,6 +371,8 @@ uint64_t Raft::SendHeartbeatRound() {
     // entries it may not have.
     m.set_commit(std::min(pr.match(), log_.committed()));
     m.set_heartbeat_round(round);
+    // An append just to carry this commit index is not needed.
+    pr.sent_commit = std::max(pr.sent_commit, m.commit());
     Send(std::move(m));
   }
   return round;

@@ -117,6 +117,59 @@ TEST(Replication, CommitReachesFollowersWithoutNewEntries) {
   }
 }
 
+TEST(Replication, ACommitIsBroadcastAtOnceByDefault) {
+  Solo s = ReplicatingLeader();
+  ASSERT_TRUE(s.node().Propose("a").ok());
+  s.Drain();
+  const std::vector<Message> sent = s.Step(AppResp(2, 1, 2));
+  for (NodeId follower : {2, 3}) {
+    const std::vector<Message> apps = AppsTo(sent, follower);
+    ASSERT_EQ(apps.size(), 1u) << follower;
+    EXPECT_EQ(apps[0].entries_size(), 0);
+    EXPECT_EQ(apps[0].commit(), 2u);
+  }
+}
+
+TEST(Replication, WithoutCommitBroadcastTheCommitRidesOnTheNextHeartbeat) {
+  Solo s = ReplicatingLeader([](Config& c) { c.broadcast_commit = false; });
+  ASSERT_TRUE(s.node().Propose("a").ok());
+  s.Drain();
+  EXPECT_TRUE(OfType(s.Step(AppResp(2, 1, 2)), raftpb::MSG_APP).empty());
+  ASSERT_EQ(s.raft().log().committed(), 2u);
+  s.node().Tick();
+  const std::vector<Message> heartbeats =
+      OfType(s.Drain(), raftpb::MSG_HEARTBEAT);
+  ASSERT_EQ(heartbeats.size(), 2u);
+  for (const Message& hb : heartbeats) {
+    // Never past what the follower is known to hold.
+    EXPECT_EQ(hb.commit(), hb.to() == 2 ? 2u : 1u) << hb.to();
+  }
+  // The heartbeat carried the commit: its answer asks for no empty append.
+  Message hb_resp = MakeMessage(raftpb::MSG_HEARTBEAT_RESP, 2, 1, 1);
+  hb_resp.set_heartbeat_round(heartbeats[0].heartbeat_round());
+  EXPECT_TRUE(AppsTo(s.Step(hb_resp), 2).empty());
+  EXPECT_TRUE(OfType(s.Step(AppResp(3, 1, 2)), raftpb::MSG_APP).empty());
+}
+
+TEST(Replication, WithoutCommitBroadcastFollowersCommitWithinAHeartbeat) {
+  TestCluster c({1, 2, 3},
+                [](Config& config) { config.broadcast_commit = false; });
+  c.ElectLeader(1);
+  c.TickAll();
+  c.Stabilize();
+  ASSERT_TRUE(c.Propose(1, "a").ok());
+  c.Stabilize();
+  const uint64_t last = c.raft(1).log().LastIndex();
+  EXPECT_EQ(c.raft(1).log().committed(), last);
+  for (NodeId id : {2, 3}) EXPECT_LT(c.raft(id).log().committed(), last);
+  c.Tick(1);
+  c.Stabilize();
+  for (NodeId id : c.ids()) {
+    EXPECT_EQ(c.raft(id).log().committed(), last) << id;
+    EXPECT_EQ(c.AppliedData(id), std::vector<std::string>{"a"}) << id;
+  }
+}
+
 TEST(Replication, FastBacktrackingSkipsWholeTermsOfDivergentEntries) {
   // The follower holds 50 entries of term 2 the leader never had; the leader
   // (term 3) has 50 entries of term 3 after a common entry (1, 1).
