@@ -130,7 +130,8 @@ TEST(Cli, FlagsOfTheKvRunAreCheckedUpFront) {
 TEST(Cli, ABugChoosesItsWorkloadUnlessOneIsGiven) {
   RunArgs args = *ParseRunArgs({"--bug", "retry-applied-twice"});
   EXPECT_EQ(WorkloadOf(args), "list-append");
-  args = *ParseRunArgs({"--bug", "retry-applied-twice", "--workload", "register"});
+  args =
+      *ParseRunArgs({"--bug", "retry-applied-twice", "--workload", "register"});
   EXPECT_EQ(WorkloadOf(args), "register");
   EXPECT_EQ(WorkloadOf(*ParseRunArgs({})), "mixed");
 }

@@ -30,6 +30,8 @@ node::KvNodeOptions NodeOptions(const SimOptions& sim,
   o.replica.raft.election_timeout_ticks = 10;
   o.replica.raft.heartbeat_interval_ticks = 1;
   o.replica.raft.broadcast_commit = sim.kv_broadcast_commit;
+  o.replica.raft.skip_heartbeats_to_busy_followers =
+      sim.kv_skip_busy_heartbeats;
   o.replica.snapshot_interval_entries =
       static_cast<uint64_t>(sim.kv_snapshot_interval_entries);
   o.replica.snapshot_catch_up_entries = o.replica.snapshot_interval_entries / 4;

@@ -89,6 +89,8 @@ struct SimOptions {
   // Raft's broadcast_commit (engine/raft/config.h): else commit indexes
   // reach followers with the next append or heartbeat.
   bool kv_broadcast_commit = false;
+  // Raft's skip_heartbeats_to_busy_followers (engine/raft/config.h).
+  bool kv_skip_busy_heartbeats = true;
   int64_t kv_snapshot_interval_entries = 200;  // log entries between snapshots
   int64_t kv_compaction_interval_ns = 1'000'000'000;
   int64_t kv_compaction_retention_ns = 3'000'000'000;  // MVCC history kept
@@ -148,6 +150,7 @@ void VisitOptions(Options& o, Visitor&& v) {
   v("buggify_fire_rate", o.buggify_fire_rate);
   v("kv_lease_reads", o.kv_lease_reads);
   v("kv_broadcast_commit", o.kv_broadcast_commit);
+  v("kv_skip_busy_heartbeats", o.kv_skip_busy_heartbeats);
   v("kv_snapshot_interval_entries", o.kv_snapshot_interval_entries);
   v("kv_compaction_interval_ns", o.kv_compaction_interval_ns);
   v("kv_compaction_retention_ns", o.kv_compaction_retention_ns);

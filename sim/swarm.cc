@@ -95,6 +95,7 @@ void DeriveEngineConfig(uint64_t seed, SimOptions& o) {
       std::max<int64_t>(10'000'000, o.kv_compaction_retention_ns / 3);
   // Mostly the cheaper mode; sometimes followers learn commits at once.
   o.kv_broadcast_commit = random.OneIn(4);
+  o.kv_skip_busy_heartbeats = !random.OneIn(4);
 }
 
 SimOptions DeriveOptions(uint64_t seed, const FaultSelection& faults,

@@ -36,6 +36,12 @@ struct Config {
   // Safety does not depend on it: a follower learns only commit indexes the
   // leader already reached.
   bool broadcast_commit = true;
+  // Appends carry the leader's heartbeat round and their answers acknowledge
+  // it, as a heartbeat's would. With this on, a follower that was sent an
+  // append in the last round and acknowledged that round gets no heartbeat in
+  // the next one: the appends it is being sent acknowledge the new round. A
+  // follower that goes quiet gets heartbeats again one round later.
+  bool skip_heartbeats_to_busy_followers = false;
 
   // Pre-vote: a member first asks whether it could win, without raising its
   // term, so a partitioned member does not disrupt the group when it returns.

@@ -80,6 +80,8 @@ class Progress {
   uint64_t sent_commit = 0;
   // The highest heartbeat round the follower acknowledged.
   uint64_t heartbeat_round_acked = 0;
+  // The heartbeat round carried by the last MSG_APP sent to the follower.
+  uint64_t append_round = 0;
   SnapshotSend snapshot_send;
 
  private:

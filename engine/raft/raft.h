@@ -64,6 +64,8 @@ struct RaftCounters {
   uint64_t messages_malformed = 0;  // failed validation, dropped
   uint64_t messages_ignored = 0;    // stale or irrelevant, dropped
   uint64_t snapshots_refused = 0;   // larger than max_snapshot_bytes
+  // Heartbeats not sent to followers that were busy with appends.
+  uint64_t heartbeats_skipped = 0;
 };
 
 class Raft {
@@ -194,7 +196,11 @@ class Raft {
   bool SendSnapshot(NodeId to, Progress& pr);
   void SendSnapshotChunks(NodeId to, Progress& pr);
   void BroadcastHeartbeat();
-  uint64_t SendHeartbeatRound();
+  // Starts a round and sends its heartbeats (but to busy followers, when
+  // asked and skip_heartbeats_to_busy_followers allows).
+  uint64_t SendHeartbeatRound(bool skip_busy_followers);
+  // `m` (an answer to a heartbeat or an append) acknowledges its round.
+  void AckHeartbeatRound(const raftpb::Message& m, Progress& pr);
   void UpdateQuorumAck();
   void ServeRead(uint64_t request_id);
   void AbortTransfer();

@@ -22,6 +22,7 @@ Message Response(raftpb::MessageType type, const Message& request) {
 
 void Raft::HandleAppend(Message& m) {
   Message response = Response(raftpb::MSG_APP_RESP, m);
+  response.set_heartbeat_round(m.heartbeat_round());
   if (m.index() < log_.committed()) {
     // Everything up to the commit index is settled; tell the leader where.
     response.set_index(log_.committed());

@@ -178,6 +178,9 @@ void Raft::HandleAppendResponse(const Message& m, Progress& pr) {
     ++counters_.messages_ignored;  // acknowledges entries never sent
     return;
   }
+  // Answered in this term: the follower followed this leader when it
+  // answered, after the round the append carried had started.
+  AckHeartbeatRound(m, pr);
   if (m.reject()) {
     // Fast backtracking: skip every entry of a term the follower lacks.
     uint64_t next_probe = m.reject_hint();
@@ -255,6 +258,8 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   m.set_index(prev_index);
   m.set_log_term(*prev_term);
   m.set_commit(log_.committed());
+  m.set_heartbeat_round(rounds_.current_round());
+  pr.append_round = rounds_.current_round();
   if (has_entries) {
     // BUGGIFY: one entry per message, many messages in flight.
     const uint64_t max_bytes =
@@ -357,11 +362,17 @@ void Raft::HandleSnapshotResponse(const Message& m, Progress& pr) {
 
 // ----------------------------------------------------- heartbeat rounds --
 
-uint64_t Raft::SendHeartbeatRound() {
+uint64_t Raft::SendHeartbeatRound(bool skip_busy_followers) {
   const uint64_t round = rounds_.StartRound(tick_count_);
   for (auto& [id, pr] : tracker_.progress()) {
     if (id == id_) {
       pr.heartbeat_round_acked = round;
+      continue;
+    }
+    if (skip_busy_followers && pr.state() == ProgressState::kReplicate &&
+        !pr.IsPaused() && pr.append_round + 1 == round &&
+        pr.heartbeat_round_acked + 1 == round) {
+      ++counters_.heartbeats_skipped;
       continue;
     }
     Message m;
@@ -379,7 +390,14 @@ uint64_t Raft::SendHeartbeatRound() {
 }
 
 void Raft::BroadcastHeartbeat() {
-  SendHeartbeatRound();
+  SendHeartbeatRound(config_.skip_heartbeats_to_busy_followers);
+  UpdateQuorumAck();
+}
+
+void Raft::AckHeartbeatRound(const Message& m, Progress& pr) {
+  pr.heartbeat_round_acked =
+      std::max(pr.heartbeat_round_acked,
+               std::min(m.heartbeat_round(), rounds_.current_round()));
   UpdateQuorumAck();
 }
 
@@ -387,10 +405,7 @@ void Raft::HandleHeartbeatResponse(const Message& m, Progress& pr) {
   // The follower is alive: a probe may go again, and a full window gives up
   // one slot, in case the appends it holds were lost.
   pr.OnHeartbeatResponse();
-  pr.heartbeat_round_acked =
-      std::max(pr.heartbeat_round_acked,
-               std::min(m.heartbeat_round(), rounds_.current_round()));
-  UpdateQuorumAck();
+  AckHeartbeatRound(m, pr);
   if (pr.state() == ProgressState::kSnapshot) {
     SnapshotSend& send = pr.snapshot_send;
     if (++send.heartbeats_without_ack >= 2) {
@@ -437,8 +452,10 @@ absl::Status Raft::ReadIndex(uint64_t request_id) {
 }
 
 void Raft::ServeRead(uint64_t request_id) {
-  const uint64_t round = rounds_.CanJoinCurrentRound() ? rounds_.current_round()
-                                                       : SendHeartbeatRound();
+  const uint64_t round =
+      rounds_.CanJoinCurrentRound()
+          ? rounds_.current_round()
+          : SendHeartbeatRound(/*skip_busy_followers=*/false);
   EKV_CHECK(rounds_.AddRead(request_id, log_.committed(), round));
   UpdateQuorumAck();
 }

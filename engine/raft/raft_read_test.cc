@@ -72,6 +72,36 @@ TEST(ReadIndex, AnAnswerToAnEarlierRoundConfirmsNothing) {
   EXPECT_EQ(s.read_states.size(), 1u);
 }
 
+TEST(ReadIndex, AnAppendsAnswerConfirmsTheRoundTheAppendCarried) {
+  Solo s = CommittedLeader();
+  ASSERT_TRUE(s.node().ReadIndex(7).ok());
+  ASSERT_TRUE(s.node().Propose("a").ok());
+  const std::vector<Message> sent = s.Drain();
+  const uint64_t round = RoundOf(sent);
+  for (const Message& app : OfType(sent, raftpb::MSG_APP)) {
+    EXPECT_EQ(app.heartbeat_round(), round);
+  }
+  Message answer = AppResp(2, 1, 2);
+  answer.set_heartbeat_round(round - 1);  // from before the read: nothing
+  s.Step(answer);
+  EXPECT_TRUE(s.read_states.empty());
+  answer.set_heartbeat_round(round);
+  s.Step(answer);
+  ASSERT_EQ(s.read_states.size(), 1u);
+  EXPECT_EQ(s.read_states[0].request_id, 7u);
+}
+
+TEST(ReadIndex, FollowersEchoTheRoundOfAnAppend) {
+  Solo s(2, {1, 2, 3});
+  Message app = MakeMessage(raftpb::MSG_APP, 1, 2, 1);
+  app.set_heartbeat_round(5);
+  *app.add_entries() = testing::MakeEntry(1, 1);
+  const std::vector<Message> answers =
+      OfType(s.Step(app), raftpb::MSG_APP_RESP);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].heartbeat_round(), 5u);
+}
+
 TEST(ReadIndex, ReadsArrivingTogetherShareOneRound) {
   Solo s = CommittedLeader();
   for (uint64_t id = 1; id <= 5; ++id) ASSERT_TRUE(s.node().ReadIndex(id).ok());
@@ -141,6 +171,59 @@ TEST(Lease, ValidOnceAQuorumAcknowledgesAHeartbeatRound) {
   EXPECT_FALSE(s.node().LeaseValid()) << "sent, not acknowledged";
   s.Step(HeartbeatResp(3, 1, round));
   EXPECT_TRUE(s.node().LeaseValid());
+}
+
+// Follower 2 is sent an append in every round and answers it; follower 3
+// only hears heartbeats.
+TEST(Lease, BusyFollowersAreSkippedByHeartbeatsAndAppendsKeepItValid) {
+  Solo s = CommittedLeader(
+      [](Config& c) { c.skip_heartbeats_to_busy_followers = true; });
+  const auto heartbeat_targets = [](const std::vector<Message>& sent) {
+    std::vector<NodeId> to;
+    for (const Message& m : OfType(sent, raftpb::MSG_HEARTBEAT)) {
+      to.push_back(m.to());
+    }
+    return to;
+  };
+  s.node().Tick();
+  uint64_t round = RoundOf(s.Drain());
+  s.Step(HeartbeatResp(2, 1, round));
+  s.Step(HeartbeatResp(3, 1, round));
+  uint64_t index = s.raft().log().LastIndex();
+  for (int t = 0; t < 3 * s.raft().config().lease_ticks(); ++t) {
+    ASSERT_TRUE(s.node().Propose("a").ok());
+    s.Drain();
+    Message answer = AppResp(2, 1, ++index);
+    answer.set_heartbeat_round(round);
+    s.Step(answer);
+    s.node().Tick();
+    const std::vector<Message> sent = s.Drain();
+    EXPECT_EQ(heartbeat_targets(sent), std::vector<NodeId>{3}) << t;
+    round = RoundOf(sent);
+    EXPECT_TRUE(s.node().LeaseValid()) << t;
+  }
+  EXPECT_GT(s.raft().counters().heartbeats_skipped, 0u);
+  // Sent nothing in the last round: follower 2 hears a heartbeat again, and
+  // the lease runs out when nobody answers.
+  s.node().Tick();
+  EXPECT_EQ(heartbeat_targets(s.Drain()), (std::vector<NodeId>{2, 3}));
+  for (int t = 0; t < s.raft().config().lease_ticks(); ++t) s.node().Tick();
+  s.Drain();
+  EXPECT_FALSE(s.node().LeaseValid());
+}
+
+TEST(Lease, HeartbeatsGoToEveryFollowerByDefault) {
+  Solo s = CommittedLeader();
+  s.node().Tick();
+  uint64_t round = RoundOf(s.Drain());
+  s.Step(HeartbeatResp(2, 1, round));
+  ASSERT_TRUE(s.node().Propose("a").ok());
+  s.Drain();
+  Message answer = AppResp(2, 1, 2);
+  answer.set_heartbeat_round(round);
+  s.Step(answer);
+  s.node().Tick();
+  EXPECT_EQ(OfType(s.Drain(), raftpb::MSG_HEARTBEAT).size(), 2u);
 }
 
 TEST(Lease, RunsFromWhenTheRoundWasSentNotWhenItWasAcknowledged) {
