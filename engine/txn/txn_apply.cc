@@ -1,5 +1,6 @@
 #include "engine/txn/txn_apply.h"
 
+#include <cstring>
 #include <vector>
 
 #include "absl/container/btree_set.h"
@@ -76,8 +77,23 @@ absl::Status ResolveKey(const mvcc::Store& store, const std::string& key,
 
 absl::StatusOr<std::optional<TxnLock>> LockOf(const mvcc::Store& store,
                                               absl::string_view key) {
-  EKV_ASSIGN_OR_RETURN(auto bytes,
-                       store.GetAt(TxnLockKey(key), mvcc::kMaxTimestamp));
+  // Every key a transaction writes or reads is looked up here, and most have
+  // no lock: the lock key of a key of ordinary size is built on the stack.
+  char inline_key[128];
+  std::string heap_key;
+  absl::string_view lock_key;
+  if (kTxnLockPrefix.size() + key.size() <= sizeof(inline_key)) {
+    std::memcpy(inline_key, kTxnLockPrefix.data(), kTxnLockPrefix.size());
+    if (!key.empty()) {
+      std::memcpy(inline_key + kTxnLockPrefix.size(), key.data(), key.size());
+    }
+    lock_key =
+        absl::string_view(inline_key, kTxnLockPrefix.size() + key.size());
+  } else {
+    heap_key = TxnLockKey(key);
+    lock_key = heap_key;
+  }
+  EKV_ASSIGN_OR_RETURN(auto bytes, store.GetAt(lock_key, mvcc::kMaxTimestamp));
   if (!bytes.has_value()) return std::optional<TxnLock>();
   EKV_ASSIGN_OR_RETURN(TxnLock lock, DecodeTxnLock(*bytes));
   return std::optional<TxnLock>(std::move(lock));

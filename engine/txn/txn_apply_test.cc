@@ -83,6 +83,26 @@ TEST_F(TwoPhase, PrepareLocksCommitPublishes) {
                           ErrorKind::kInvalidRequest));
 }
 
+TEST_F(TwoPhase, LocksOfKeysOfEveryLengthAreFound) {
+  // Around the size up to which lock keys are built without allocating.
+  for (size_t length : {0u, 1u, 117u, 118u, 119u, 500u}) {
+    const std::string key(length, 'k');
+    if (length == 0) {
+      EXPECT_FALSE(LockOf(store, key)->has_value());
+      continue;
+    }
+    ASSERT_TRUE(ApplyPrepare(store, TxnMeta{key, 1000, 0}, {Put(key, "v")}, {},
+                             10 * length)
+                    .ok());
+    const auto lock = LockOf(store, key);
+    ASSERT_TRUE(lock.ok());
+    ASSERT_TRUE(lock->has_value()) << length;
+    EXPECT_EQ((*lock)->start_ts, 10 * length);
+    EXPECT_TRUE(IsErrorKind(CheckUnlocked(store, key), ErrorKind::kTxnLocked));
+    EXPECT_TRUE(CheckUnlocked(store, key + "x").ok());
+  }
+}
+
 TEST_F(TwoPhase, PrepareResolvesAppendsAgainstTheStateAtItsStart) {
   ASSERT_TRUE(store.PutAt("a", "x", 5).ok());
   const mvcc::Mutation append{mvcc::MutationOp::kAppend, "a", "1", 0};
