@@ -88,12 +88,12 @@ class RegisterSpec : public SequentialSpec {
     producers_.resize(n);
     for (int i = 0; i < n; ++i) {
       if (ops_[i].fn != Fn::kRead) continue;
-      const Value& r = values_[ops_[i].result];
+      // Values are interned: equal values have equal ids.
+      const uint32_t r = ops_[i].result;
       for (int s : setters_) {
         const CompiledOp& setter = ops_[s];
-        const Value& v =
-            values_[setter.fn == Fn::kCas ? setter.arg2 : setter.arg];
-        if (v == r || (has_append_ && IsPrefix(v, r)))
+        const uint32_t v = setter.fn == Fn::kCas ? setter.arg2 : setter.arg;
+        if (v == r || (has_append_ && IsPrefix(values_[v], values_[r])))
           producers_[i].push_back(s);
         if (producers_[i].size() > kProducersMax) break;
       }

@@ -2,7 +2,8 @@
 // its leadership for ReadIndex requests and anchor its lease.
 //
 // Each broadcast starts a round (1, 2, ... within one leadership term) and
-// records the tick at which it was sent. Followers echo the round; once a
+// records the tick at which it was sent. Followers echo the round (appends
+// carry the current round too, and their answers echo it); once a
 // quorum has acknowledged round r, every read queued for a round <= r is
 // safe to serve at the commit index it recorded, and the leader's lease runs
 // from r's send tick. A read joins a round only if the round's heartbeats
