@@ -86,15 +86,31 @@ class RegisterSpec : public SequentialSpec {
     }
     FindUnobservable();
     producers_.resize(n);
+    const auto written = [this](int s) {
+      const CompiledOp& setter = ops_[s];
+      return setter.fn == Fn::kCas ? setter.arg2 : setter.arg;
+    };
+    if (!has_append_) {
+      // Values are interned, so a read's producers are the setters of its
+      // value's id, in order.
+      std::vector<std::vector<int>> setters_of(values_.size());
+      for (int s : setters_) {
+        std::vector<int>& of = setters_of[written(s)];
+        if (of.size() <= kProducersMax) of.push_back(s);
+      }
+      for (int i = 0; i < n; ++i) {
+        if (ops_[i].fn == Fn::kRead) producers_[i] = setters_of[ops_[i].result];
+      }
+      return;
+    }
     for (int i = 0; i < n; ++i) {
       if (ops_[i].fn != Fn::kRead) continue;
-      // Values are interned: equal values have equal ids.
       const uint32_t r = ops_[i].result;
       for (int s : setters_) {
-        const CompiledOp& setter = ops_[s];
-        const uint32_t v = setter.fn == Fn::kCas ? setter.arg2 : setter.arg;
-        if (v == r || (has_append_ && IsPrefix(values_[v], values_[r])))
+        const uint32_t v = written(s);
+        if (v == r || IsPrefix(values_[v], values_[r])) {
           producers_[i].push_back(s);
+        }
         if (producers_[i].size() > kProducersMax) break;
       }
     }
