@@ -2,13 +2,13 @@
 // its leadership for ReadIndex requests and anchor its lease.
 //
 // Each broadcast starts a round (1, 2, ... within one leadership term) and
-// records the tick at which it was sent. Followers echo the round (appends
-// carry the current round too, and their answers echo it); once a
-// quorum has acknowledged round r, every read queued for a round <= r is
-// safe to serve at the commit index it recorded, and the leader's lease runs
-// from r's send tick. A read joins a round only if the round's heartbeats
-// have not been sent yet, so every acknowledgement it relies on was sent
-// after the read arrived.
+// records the tick at which it was sent. Followers echo the round, and so do
+// their answers to appends, which carry the current round too; once a quorum
+// has acknowledged round r, every read queued for a round <= r is safe to
+// serve at the commit index it recorded, and the leader's lease runs from r's
+// send tick. A read joins a round only if the round's messages have not been
+// sent yet, so every acknowledgement it relies on was sent after the read
+// arrived.
 #ifndef EKV_ENGINE_RAFT_READ_INDEX_H_
 #define EKV_ENGINE_RAFT_READ_INDEX_H_
 
