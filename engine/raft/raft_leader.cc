@@ -259,7 +259,6 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   m.set_log_term(*prev_term);
   m.set_commit(log_.committed());
   m.set_heartbeat_round(rounds_.current_round());
-  pr.append_round = rounds_.current_round();
   if (has_entries) {
     // BUGGIFY: one entry per message, many messages in flight.
     const uint64_t max_bytes =
@@ -278,6 +277,7 @@ bool Raft::MaybeSendAppend(NodeId to, Progress& pr, bool send_if_empty) {
   const uint64_t count = static_cast<uint64_t>(m.entries_size());
   pr.SentEntries(prev_index + count, count, bytes);
   pr.sent_commit = std::max(pr.sent_commit, log_.committed());
+  pr.append_round = m.heartbeat_round();
   Send(std::move(m));
   return true;
 }
