@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "checkers/elle_inference.h"
 #include "engine/base/status.h"
 
@@ -153,30 +154,27 @@ class ListAppend : public Inference {
       }
       if (!m.read_known) continue;
       reads_[m.key].push_back({t, i, it == known.end() || !it->appended});
-      const uint32_t* e = table_.elements(m);
-      std::vector<uint32_t> got(e, e + m.length);
+      const absl::Span<const uint32_t> got(table_.elements(m), m.length);
       if (it != known.end()) CheckInternal(t, m, *it, got);
       if (it == known.end()) it = add(Known(m.key));
       it->read = true;
-      it->list = std::move(got);
+      it->list.assign(got.begin(), got.end());
     }
   }
 
   template <typename KnownKey>
   void CheckInternal(int t, const Mop& m, const KnownKey& known,
-                     const std::vector<uint32_t>& got) {
-    bool consistent;
-    std::string expected;
-    if (known.read) {
-      consistent = got == known.list;
-      expected = Render(known.list);
-    } else {
-      consistent = got.size() >= known.list.size() &&
-                   std::equal(known.list.begin(), known.list.end(),
-                              got.end() - known.list.size());
-      expected = absl::StrCat("a list ending with ", Render(known.list));
-    }
+                     absl::Span<const uint32_t> got) {
+    const absl::Span<const uint32_t> list(known.list);
+    const bool consistent =
+        known.read
+            ? got == list
+            : got.size() >= list.size() &&
+                  std::equal(list.begin(), list.end(), got.end() - list.size());
     if (consistent) return;
+    const std::string expected =
+        known.read ? Render(list)
+                   : absl::StrCat("a list ending with ", Render(list));
     Report(
         "internal",
         absl::StrCat(T(t), " read ", K(m.key), " = ", Render(got),
@@ -184,7 +182,7 @@ class ListAppend : public Inference {
         {}, {t});
   }
 
-  std::string Render(const std::vector<uint32_t>& list) const {
+  std::string Render(absl::Span<const uint32_t> list) const {
     std::string out = "[";
     for (size_t i = 0; i < list.size(); ++i) {
       absl::StrAppend(&out, i > 0 ? " " : "", V(list[i]));

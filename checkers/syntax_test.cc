@@ -1,6 +1,7 @@
 // Values, and the strict JSON and EDN readers: what they accept, what they
 // refuse (with line and column), and that JSON written is read back equal.
 #include <string>
+#include <vector>
 
 #include "checkers/edn.h"
 #include "checkers/json.h"
@@ -55,6 +56,32 @@ TEST(Value, ShortAndLongStringsAreEqualByContents) {
   EXPECT_EQ(c, b);
   c = a;
   EXPECT_EQ(c, a);
+}
+
+TEST(Value, CopiesAndMovesShareOrHandOverContents) {
+  // Run under ASan too: a refcount off by one shows as a leak or a use after
+  // free.
+  Value list = Value::MakeList(
+      {Value::Int(7), Value::String("a longer string"), Value::Nil()});
+  Value copy = list;
+  Value moved = std::move(copy);
+  EXPECT_TRUE(copy.is_nil());  // NOLINT(bugprone-use-after-move): defined
+  EXPECT_EQ(moved, list);
+  list = Value::Int(3);  // the contents live on in `moved`
+  EXPECT_EQ(moved.list().size(), 3u);
+  EXPECT_EQ(moved.list()[1].string_view(), "a longer string");
+  Value& self = moved;
+  moved = self;  // self-assignment keeps the contents
+  EXPECT_EQ(moved.list()[0], Value::Int(7));
+  Value target = Value::String("another long string");
+  target = std::move(moved);
+  EXPECT_TRUE(moved.is_nil());  // NOLINT(bugprone-use-after-move): defined
+  EXPECT_EQ(target.list()[0], Value::Int(7));
+  std::vector<Value> many(100, target);  // 100 holders of one list
+  many.clear();
+  EXPECT_EQ(target.list().size(), 3u);
+  EXPECT_EQ(Value(Value::Int(-4)).int_value(), -4);
+  EXPECT_EQ(Value(Value::String("short")).string_view(), "short");
 }
 
 TEST(Value, KindsOrderBeforeContents) {

@@ -38,6 +38,12 @@ uint32_t TxnTable::InternKey(const Value& v) {
 }
 
 uint32_t TxnTable::InternValue(const Value& v) {
+  if (v.is_int()) {
+    auto [it, inserted] =
+        int_value_ids_.try_emplace(v.int_value(), values_.size());
+    if (inserted) values_.push_back(v);
+    return it->second;
+  }
   auto [it, inserted] = value_ids_.try_emplace(v, values_.size());
   if (inserted) values_.push_back(v);
   return it->second;

@@ -76,6 +76,9 @@ class TxnTable {
   // Lookups only; never iterated, so hash order cannot reach output.
   absl::flat_hash_map<Value, uint32_t> key_ids_;
   absl::flat_hash_map<Value, uint32_t> value_ids_;
+  // Integer values (most of a list-append history: every element of every
+  // read) skip hashing and comparing Values; same ids as value_ids_ would give.
+  absl::flat_hash_map<int64_t, uint32_t> int_value_ids_;
 };
 
 // "append 3 to k", "read k = [1 2]", "write 3 to k", "read k = 3" for

@@ -117,22 +117,28 @@ bool Value::MakeMap(Map entries, Value* out) {
   return true;
 }
 
-Value::Value(const Value& other)
-    : kind_(other.kind_), inline_size_(other.inline_size_) {
-  std::memcpy(chars_, other.chars_, sizeof(chars_));
-  if (on_heap()) rep_->refs.fetch_add(1, std::memory_order_relaxed);
-}
+void Value::Ref() const { rep_->refs.fetch_add(1, std::memory_order_relaxed); }
 
-Value::Value(Value&& other) noexcept
-    : kind_(other.kind_), inline_size_(other.inline_size_) {
-  std::memcpy(chars_, other.chars_, sizeof(chars_));
-  other.kind_ = Kind::kNil;
-  other.inline_size_ = 0;
+void Value::Unref() const {
+  if (rep_->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  switch (kind_) {
+    case Kind::kString:
+      delete static_cast<StringRep*>(rep_);
+      break;
+    case Kind::kList:
+      delete static_cast<ListRep*>(rep_);
+      break;
+    case Kind::kMap:
+      delete static_cast<MapRep*>(rep_);
+      break;
+    default:
+      EKV_UNREACHABLE();
+  }
 }
 
 Value& Value::operator=(const Value& other) {
   if (this == &other) return *this;
-  if (other.on_heap()) other.rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  if (other.on_heap()) other.Ref();
   Release();
   kind_ = other.kind_;
   inline_size_ = other.inline_size_;
@@ -151,24 +157,8 @@ Value& Value::operator=(Value&& other) noexcept {
   return *this;
 }
 
-Value::~Value() { Release(); }
-
 void Value::Release() {
-  if (on_heap() && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    switch (kind_) {
-      case Kind::kString:
-        delete static_cast<StringRep*>(rep_);
-        break;
-      case Kind::kList:
-        delete static_cast<ListRep*>(rep_);
-        break;
-      case Kind::kMap:
-        delete static_cast<MapRep*>(rep_);
-        break;
-      default:
-        EKV_UNREACHABLE();
-    }
-  }
+  if (on_heap()) Unref();
   kind_ = Kind::kNil;
   inline_size_ = 0;
   int_ = 0;

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,11 +45,25 @@ class Value {
   // entries have equal keys.
   static bool MakeMap(Map entries, Value* out);
 
-  Value(const Value& other);
-  Value(Value&& other) noexcept;
+  // Inline: histories hold millions of ints and short strings, whose copies
+  // and destruction must cost a few instructions, not a call. A moved-from
+  // Value is nil.
+  Value(const Value& other)
+      : kind_(other.kind_), inline_size_(other.inline_size_) {
+    std::memcpy(chars_, other.chars_, sizeof(chars_));
+    if (on_heap()) Ref();
+  }
+  Value(Value&& other) noexcept
+      : kind_(other.kind_), inline_size_(other.inline_size_) {
+    std::memcpy(chars_, other.chars_, sizeof(chars_));
+    other.kind_ = Kind::kNil;
+    other.inline_size_ = 0;
+  }
   Value& operator=(const Value& other);
   Value& operator=(Value&& other) noexcept;
-  ~Value();
+  ~Value() {
+    if (on_heap()) Unref();
+  }
 
   Kind kind() const { return kind_; }
   bool is_nil() const { return kind_ == Kind::kNil; }
@@ -103,6 +118,10 @@ class Value {
   static constexpr uint8_t kOnHeap = 0xff;  // inline_size_ of heap values
 
   bool on_heap() const { return inline_size_ == kOnHeap; }
+  // The shared contents: one more holder, or one fewer (the last frees them).
+  void Ref() const;
+  void Unref() const;
+  // Drops the contents and leaves nil.
   void Release();
 
   Kind kind_ = Kind::kNil;

@@ -50,6 +50,12 @@ class Disk {
                                            uint64_t offset,
                                            uint64_t length) = 0;
 
+  // As Read, into `out`, whose contents it replaces and whose capacity it
+  // reuses: for a caller that reads on every write (a log checking what it
+  // wrote). The default calls Read.
+  virtual absl::Status ReadInto(absl::string_view name, uint64_t offset,
+                                uint64_t length, std::string* out);
+
   // Appends `data`, creating the file when it does not exist.
   virtual absl::Status Append(absl::string_view name,
                               absl::string_view data) = 0;

@@ -75,18 +75,26 @@ absl::StatusOr<uint64_t> SimDisk::Size(absl::string_view name) {
 
 absl::StatusOr<std::string> SimDisk::Read(absl::string_view name,
                                           uint64_t offset, uint64_t length) {
+  std::string out;
+  EKV_RETURN_IF_ERROR(ReadInto(name, offset, length, &out));
+  return out;
+}
+
+absl::Status SimDisk::ReadInto(absl::string_view name, uint64_t offset,
+                               uint64_t length, std::string* out) {
   Begin(DiskOp::kRead, name, length);
   if (powered_off_) return PowerLostError();
   const File* file = Find(name);
   if (file == nullptr) return absl::NotFoundError(absl::StrCat(name));
-  if (offset >= file->current.size()) return std::string();
-  std::string out = file->current.substr(offset, length);
-  if (corruptible_ && !out.empty() &&
+  out->clear();
+  if (offset >= file->current.size()) return absl::OkStatus();
+  out->append(file->current, offset, length);
+  if (corruptible_ && !out->empty() &&
       random_.Bernoulli(options_.disk_corrupt_read_rate)) {
     ++stats_.corrupt_reads;
-    CorruptSector(absl::MakeSpan(out), offset);
+    CorruptSector(absl::MakeSpan(*out), offset);
   }
-  return out;
+  return absl::OkStatus();
 }
 
 absl::Status SimDisk::Append(absl::string_view name, absl::string_view data) {

@@ -90,6 +90,8 @@ class SimDisk final : public Disk {
   absl::StatusOr<uint64_t> Size(absl::string_view name) override;
   absl::StatusOr<std::string> Read(absl::string_view name, uint64_t offset,
                                    uint64_t length) override;
+  absl::Status ReadInto(absl::string_view name, uint64_t offset,
+                        uint64_t length, std::string* out) override;
   absl::Status Append(absl::string_view name, absl::string_view data) override;
   absl::Status Truncate(absl::string_view name, uint64_t size) override;
   absl::Status Sync(absl::string_view name) override;

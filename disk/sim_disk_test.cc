@@ -41,6 +41,59 @@ TEST(SimDisk, ReadsSeeWhatWasWrittenBeforeAnySync) {
   EXPECT_FALSE(f.disk.Truncate("a", 6).ok());
 }
 
+TEST(SimDisk, ReadIntoReplacesTheBufferAndReadsWhatReadReads) {
+  Fixture f;
+  ASSERT_TRUE(f.disk.Append("a", "hello world").ok());
+  std::string buffer = "left over from an earlier read";
+  ASSERT_TRUE(f.disk.ReadInto("a", 6, 100, &buffer).ok());
+  EXPECT_EQ(buffer, "world");
+  EXPECT_EQ(buffer, *f.disk.Read("a", 6, 100));
+  ASSERT_TRUE(f.disk.ReadInto("a", 0, 5, &buffer).ok());
+  EXPECT_EQ(buffer, "hello");
+  ASSERT_TRUE(f.disk.ReadInto("a", 11, 5, &buffer).ok());  // at the end
+  EXPECT_EQ(buffer, "");
+  buffer = "kept";
+  EXPECT_TRUE(absl::IsNotFound(f.disk.ReadInto("b", 0, 1, &buffer)));
+}
+
+// A Disk that implements only Read: ReadInto falls back to it.
+class ReadOnlyDisk final : public Disk {
+ public:
+  absl::StatusOr<std::vector<std::string>> List() override {
+    return std::vector<std::string>{"f"};
+  }
+  absl::StatusOr<uint64_t> Size(absl::string_view) override { return 3; }
+  absl::StatusOr<std::string> Read(absl::string_view name, uint64_t offset,
+                                   uint64_t length) override {
+    if (name != "f") return absl::NotFoundError(name);
+    return std::string("abc").substr(offset, length);
+  }
+  absl::Status Append(absl::string_view, absl::string_view) override {
+    return absl::UnimplementedError("read only");
+  }
+  absl::Status Truncate(absl::string_view, uint64_t) override {
+    return absl::UnimplementedError("read only");
+  }
+  absl::Status Sync(absl::string_view) override { return absl::OkStatus(); }
+  absl::Status Rename(absl::string_view, absl::string_view) override {
+    return absl::UnimplementedError("read only");
+  }
+  absl::Status Remove(absl::string_view) override {
+    return absl::UnimplementedError("read only");
+  }
+  absl::Status SyncDir() override { return absl::OkStatus(); }
+};
+
+TEST(Disk, ReadIntoDefaultsToRead) {
+  ReadOnlyDisk disk;
+  std::string buffer = "old";
+  ASSERT_TRUE(disk.ReadInto("f", 1, 5, &buffer).ok());
+  EXPECT_EQ(buffer, "bc");
+  EXPECT_TRUE(absl::IsNotFound(disk.ReadInto("g", 0, 1, &buffer)));
+  EXPECT_EQ(buffer, "bc");  // a failed read leaves the buffer alone
+  EXPECT_EQ(*ReadWholeFile(disk, "f"), "abc");
+}
+
 TEST(SimDisk, SyncedDataAndNamesSurviveACrash) {
   Fixture f;
   ASSERT_TRUE(f.disk.Append("a", "durable").ok());

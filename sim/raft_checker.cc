@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/check.h"
 #include "xxhash.h"
 
 namespace ekv::sim {
@@ -32,9 +33,14 @@ uint64_t RaftChecker::StateHash(EndpointId node) const {
   return state_hash_of_ ? state_hash_of_(node) : 0;
 }
 
+const RaftChecker::Applied* RaftChecker::AppliedAt(uint64_t index) const {
+  if (index == 0 || index > applied_.size()) return nullptr;
+  return &applied_[index - 1];
+}
+
 uint64_t RaftChecker::hash_at(uint64_t index) const {
-  auto it = applied_.find(index);
-  return it == applied_.end() ? 0 : it->second.state_hash;
+  const Applied* applied = AppliedAt(index);
+  return applied == nullptr ? 0 : applied->state_hash;
 }
 
 void RaftChecker::OnPersisted(EndpointId node,
@@ -60,29 +66,33 @@ void RaftChecker::OnApplied(EndpointId node, const raftpb::Entry& entry) {
   const raft::Replica* replica = replica_of_(node);
   const uint64_t term = replica == nullptr ? 0 : replica->term();
   const Applied applied{entry.term(), DataHash(entry), StateHash(node), term};
-  auto [it, inserted] = applied_.emplace(entry.index(), applied);
-  if (!inserted) {
-    if (it->second.term != applied.term ||
-        it->second.data_hash != applied.data_hash) {
+  EKV_CHECK_GT(entry.index(), 0u);
+  if (entry.index() > applied_.size()) applied_.resize(entry.index());
+  Applied& seen = applied_[entry.index() - 1];
+  if (seen.term == 0) {
+    seen = applied;
+  } else {
+    if (seen.term != applied.term || seen.data_hash != applied.data_hash) {
       Violation(absl::StrCat("state machine safety: node ", node,
                              " applied another entry at index ",
                              entry.index()));
-    } else if (state_hash_of_ && it->second.state_hash != applied.state_hash) {
+    } else if (state_hash_of_ && seen.state_hash != applied.state_hash) {
       Violation(absl::StrCat("state machine safety: node ", node,
                              " reached another state at index ", entry.index(),
                              " (its earlier entries differ)"));
     }
-    it->second.commit_term_max = std::min(it->second.commit_term_max, term);
+    seen.commit_term_max = std::min(seen.commit_term_max, term);
   }
   if (on_applied) on_applied(node, entry);
 }
 
 void RaftChecker::OnRestored(EndpointId node,
                              const raftpb::SnapshotMetadata& meta) {
-  auto it = applied_.find(meta.index());
-  if (it == applied_.end()) return;  // taken from a state nobody reported
-  if (it->second.term != meta.term() ||
-      (state_hash_of_ && it->second.state_hash != StateHash(node))) {
+  const Applied* applied = AppliedAt(meta.index());
+  // Taken from a state nobody reported.
+  if (applied == nullptr || applied->term == 0) return;
+  if (applied->term != meta.term() ||
+      (state_hash_of_ && applied->state_hash != StateHash(node))) {
     Violation(absl::StrCat("state machine safety: node ", node,
                            " restored a snapshot at ", meta.index(),
                            " whose state differs from what was applied"));
@@ -206,10 +216,10 @@ void RaftChecker::CheckLeader(EndpointId node, const raft::Raft& raft) {
 void RaftChecker::CheckLeaderCompleteness(EndpointId node,
                                           const raft::Raft& raft) {
   const raft::RaftLog& log = raft.log();
-  for (const auto& [index, applied] : applied_) {
-    if (applied.commit_term_max >= raft.term() || index < log.FirstIndex()) {
-      continue;
-    }
+  for (uint64_t index = std::max<uint64_t>(log.FirstIndex(), 1);
+       index <= applied_.size(); ++index) {
+    const Applied& applied = applied_[index - 1];
+    if (applied.term == 0 || applied.commit_term_max >= raft.term()) continue;
     if (log.TermOrZero(index) != applied.term) {
       Violation(absl::StrCat("leader completeness: node ", node, " leads term ",
                              raft.term(), " without the entry committed at ",

@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/raft/replica.h"
 #include "sim/world.h"
 
@@ -69,9 +70,7 @@ class RaftChecker : public raft::ReplicaObserver {
   const std::vector<std::string>& violations() const { return violations_; }
   uint64_t violation_count() const { return violation_count_; }
   // The highest index applied anywhere, and terms that had a leader.
-  uint64_t max_applied_index() const {
-    return applied_.empty() ? 0 : applied_.rbegin()->first;
-  }
+  uint64_t max_applied_index() const { return applied_.size(); }
   size_t leader_terms() const { return leader_of_term_.size(); }
   // The running hash of the state machines after `index` (0 if unknown).
   uint64_t hash_at(uint64_t index) const;
@@ -81,11 +80,14 @@ class RaftChecker : public raft::ReplicaObserver {
 
  private:
   struct Applied {
-    uint64_t term;
-    uint64_t data_hash;
-    uint64_t state_hash;
-    uint64_t commit_term_max;  // the lowest term an applier was in
+    uint64_t term = 0;  // 0: nobody applied the index yet
+    uint64_t data_hash = 0;
+    uint64_t state_hash = 0;
+    uint64_t commit_term_max = 0;  // the lowest term an applier was in
   };
+  // What was applied at `index` (term 0 when nothing was), or nullptr when
+  // the index is beyond every applied one.
+  const Applied* AppliedAt(uint64_t index) const;
   void Violation(std::string what);
   void CheckLeader(EndpointId node, const raft::Raft& raft);
   void CheckLeaderCompleteness(EndpointId node, const raft::Raft& raft);
@@ -104,10 +106,15 @@ class RaftChecker : public raft::ReplicaObserver {
   StateHashOf state_hash_of_;
   std::map<uint64_t, EndpointId> leader_of_term_;
   std::set<std::pair<EndpointId, uint64_t>> completeness_checked_;
-  // (index, term) -> (term before it, data hash)
-  std::map<std::pair<uint64_t, uint64_t>, std::pair<uint64_t, uint64_t>>
+  // (index, term) -> (term before it, data hash). Looked up, never
+  // iterated: its order cannot reach the run.
+  absl::flat_hash_map<std::pair<uint64_t, uint64_t>,
+                      std::pair<uint64_t, uint64_t>>
       entries_;
-  std::map<uint64_t, Applied> applied_;
+  // By index - 1: every index from 1 up is applied somewhere before the next
+  // (a snapshot is taken of applied state), so the vector has no holes worth
+  // a map.
+  std::vector<Applied> applied_;
   // What a member's log looked like after its last event, in one boot.
   struct LogView {
     uint64_t boot = 0;  // 0: no view

@@ -90,8 +90,9 @@ std::optional<BankClient::Balances> BankClient::ParseReads(
 // ---- Setup (not recorded).
 
 void BankClient::ReadForSetup() {
-  requester_.Start(ReadRequest(options_.accounts), /*mutating=*/false,
-                   [this](KvResult result) { OnSetupRead(std::move(result)); });
+  requester_.Start(
+      ReadRequest(options_.accounts), /*mutating=*/false,
+      [this](KvResult&& result) { OnSetupRead(std::move(result)); });
 }
 
 void BankClient::OnSetupRead(KvResult result) {
@@ -157,7 +158,7 @@ void BankClient::Invoke() {
     if (env_.random->Bernoulli(options_.audit_fraction)) return StartAudit();
     return requester_.Start(
         ReadRequest(options_.accounts), /*mutating=*/false,
-        [this](KvResult result) { OnRead(std::move(result)); });
+        [this](KvResult&& result) { OnRead(std::move(result)); });
   }
   const size_t n = options_.accounts.size();
   const size_t from = env_.random->Uniform(n);
@@ -169,7 +170,7 @@ void BankClient::Invoke() {
   invoke.value = TransferValue();
   log_->Add(std::move(invoke));
   requester_.Start(ReadRequest({transfer_->from, transfer_->to}),
-                   /*mutating=*/false, [this](KvResult result) {
+                   /*mutating=*/false, [this](KvResult&& result) {
                      OnTransferRead(std::move(result));
                    });
 }
@@ -217,8 +218,9 @@ void BankClient::SendAuditPart() {
   } else {
     request.mutable_txn()->set_start_ts(audit_->read_ts);
   }
-  requester_.Start(std::move(request), /*mutating=*/false,
-                   [this](KvResult result) { OnAuditPart(std::move(result)); });
+  requester_.Start(
+      std::move(request), /*mutating=*/false,
+      [this](KvResult&& result) { OnAuditPart(std::move(result)); });
 }
 
 void BankClient::OnAuditPart(KvResult result) {

@@ -91,18 +91,19 @@ void KvRequester::OnAttemptTimeout(uint64_t request_id) {
 }
 
 void KvRequester::OnMessage(absl::string_view payload) {
-  const auto response = node::DecodeClientResponse(payload);
+  auto response = node::DecodeClientResponse(payload);
   if (!response.has_value() || !busy() || current_request_id_ == 0 ||
       response->request_id() != current_request_id_) {
     return;
   }
   CancelTimer();
   current_request_id_ = 0;
-  OnReply(*response);
+  OnReply(std::move(*response));
 }
 
-void KvRequester::OnReply(const kvpb::ClientResponse& response) {
-  last_response_ = response;
+void KvRequester::OnReply(kvpb::ClientResponse reply) {
+  last_response_ = std::move(reply);
+  const kvpb::ClientResponse& response = last_response_;
   if (response.error_kind() == 0) return Finish(KvOutcome::kOk, "");
   const auto kind = static_cast<ErrorKind>(response.error_kind());
   last_error_ = std::string(ErrorKindName(kind));

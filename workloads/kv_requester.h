@@ -65,7 +65,9 @@ struct KvRequesterStats {
 
 class KvRequester {
  public:
-  using Done = std::function<void(KvResult)>;
+  // Takes the result by rvalue: a by-value signature would move it once
+  // more inside std::function.
+  using Done = std::function<void(KvResult&&)>;
 
   // `nodes`: the cluster's; `client_id`: unique in the cluster, non-zero.
   KvRequester(const Env& env, std::vector<EndpointId> nodes, uint64_t client_id,
@@ -89,7 +91,7 @@ class KvRequester {
   int64_t Now() const;
   void SendAttempt();
   void OnAttemptTimeout(uint64_t request_id);
-  void OnReply(const kvpb::ClientResponse& response);
+  void OnReply(kvpb::ClientResponse reply);
   void RetryLater(bool next_node);
   void GiveUp();
   void Finish(KvOutcome outcome, std::string error);

@@ -82,7 +82,7 @@ class Client final : public Process {
   void Next() {
     if (next_ == ops_.size()) return;
     const Op& op = ops_[next_++];
-    requester_.Start(op.request, op.mutating, [this](KvResult result) {
+    requester_.Start(op.request, op.mutating, [this](KvResult&& result) {
       results_->push_back(std::move(result));
       Next();
     });

@@ -73,7 +73,7 @@ void ListAppendClient::Invoke() {
   invoke.value = Invocation();
   log_->Add(std::move(invoke));
   requester_.Start(Request(), /*mutating=*/appends,
-                   [this](KvResult result) { OnResult(std::move(result)); });
+                   [this](KvResult&& result) { OnResult(std::move(result)); });
 }
 
 Value ListAppendClient::Invocation() const {

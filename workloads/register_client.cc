@@ -74,7 +74,7 @@ void RegisterClient::Invoke() {
   invoke.expected = op_->expected;
   history_->Add(std::move(invoke));
   requester_.Start(RequestFor(*op_), op_->f != RegisterF::kRead,
-                   [this](KvResult result) { OnResult(std::move(result)); });
+                   [this](KvResult&& result) { OnResult(std::move(result)); });
 }
 
 kvpb::ClientRequest RegisterClient::RequestFor(const Op& op) const {

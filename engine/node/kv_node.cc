@@ -238,7 +238,7 @@ void KvNode::HandleClientRequest(EndpointId from, absl::string_view payload) {
   ++counters_.client_requests;
   Transport* transport = env_.transport;
   service_.Handle(std::move(*request),
-                  [transport, from](kvpb::ClientResponse response) {
+                  [transport, from](kvpb::ClientResponse&& response) {
                     transport->Send(from, EncodeClientResponse(response));
                   });
 }

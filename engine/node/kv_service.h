@@ -71,7 +71,9 @@ struct KvServiceStats {
 
 class KvService {
  public:
-  using Reply = std::function<void(kvpb::ClientResponse)>;
+  // By rvalue: a by-value signature would move the response once more
+  // inside std::function.
+  using Reply = std::function<void(kvpb::ClientResponse&&)>;
 
   // Pointers are not owned and outlive the service; `clock` is the node's
   // (hold expiry).

@@ -249,10 +249,16 @@ bool Replica::Persist(Ready& rd) {
   if (EKV_PLANTED_BUG(config_.raft.bugs, kWalAckBeforeSync)) {
     SendMessages(rd.messages);  // the defect: acknowledged before durable
   }
-  const raftpb::HardState hard_state =
-      rd.hard_state.value_or(storage_->hard_state());
+  // Written with entries or a snapshot: the new hard state, or else the
+  // stored one (copied only then: most Readies need neither).
+  std::optional<raftpb::HardState> stored;
+  const auto hard_state = [&]() -> const raftpb::HardState& {
+    if (rd.hard_state.has_value()) return *rd.hard_state;
+    if (!stored.has_value()) stored = storage_->hard_state();
+    return *stored;
+  };
   if (rd.snapshot != nullptr && !snapshot_saved_) {
-    if (!wal_->SaveSnapshot(*rd.snapshot, hard_state, {}).ok()) return false;
+    if (!wal_->SaveSnapshot(*rd.snapshot, hard_state(), {}).ok()) return false;
     snapshot_saved_ = true;
     storage_->ApplySnapshot(*rd.snapshot);
   }
@@ -260,14 +266,14 @@ bool Replica::Persist(Ready& rd) {
   // entries and term or vote changes cost a write.
   if (!rd.entries.empty() || (rd.hard_state.has_value() && rd.must_sync)) {
     const uint64_t damaged_before = wal_->stats().damaged_read_backs;
-    const bool written = wal_->Write(rd.entries, hard_state).ok();
+    const bool written = wal_->Write(rd.entries, hard_state()).ok();
     if (wal_->stats().damaged_read_backs > damaged_before) {
       EKV_PROBE(env_.probes, kCorruptRecordDetected);
     }
     if (!written) return false;
   }
   storage_->Append(rd.entries);
-  storage_->SetHardState(hard_state);
+  if (rd.hard_state.has_value()) storage_->SetHardState(*rd.hard_state);
   if (observer_ != nullptr && !rd.entries.empty()) {
     observer_->OnPersisted(self_, rd.entries);
   }

@@ -31,7 +31,7 @@ class InstantNode final : public Process {
   void OnMessage(EndpointId from, std::string payload) override {
     const auto request = node::DecodeClientRequest(payload);
     if (!request.has_value()) return;
-    service_.Handle(*request, [this, from](kvpb::ClientResponse response) {
+    service_.Handle(*request, [this, from](kvpb::ClientResponse&& response) {
       env_.transport->Send(from, node::EncodeClientResponse(response));
     });
     group_.CommitAll();

@@ -330,12 +330,16 @@ absl::Status Wal::Repair() {
 
 bool Wal::ReadsBack(const std::string& name, uint64_t offset,
                     absl::string_view bytes) {
-  for (int i = 0; i < kReadAttempts; ++i) {
-    const absl::StatusOr<std::string> read =
-        disk_->Read(name, offset, bytes.size());
-    if (read.ok() && *read == bytes) return true;
+  bool matches = false;
+  for (int i = 0; i < kReadAttempts && !matches; ++i) {
+    matches = disk_->ReadInto(name, offset, bytes.size(), &read_back_).ok() &&
+              read_back_ == bytes;
   }
-  return false;
+  // The buffer serves the next record; a snapshot's worth is not kept.
+  if (read_back_.capacity() > kReadBackBufferKeptBytes) {
+    std::string().swap(read_back_);
+  }
+  return matches;
 }
 
 absl::Status Wal::SyncDirWithRetries() {

@@ -112,6 +112,8 @@ class Wal {
   absl::Status AppendConfirmed(absl::string_view record);
   absl::Status AttemptAppend(const std::string& name, absl::string_view record,
                              bool retry);
+  // Whether `bytes` read back from `offset` of `name` (a read may return a
+  // damaged sector the disk does not hold: up to kReadAttempts reads).
   bool ReadsBack(const std::string& name, uint64_t offset,
                  absl::string_view bytes);
   absl::Status SyncDirWithRetries();
@@ -124,6 +126,9 @@ class Wal {
   uint64_t segment_seq_;
   // SegmentName(segment_seq_), kept rather than formatted at every write.
   std::string segment_name_;
+  // What ReadsBack read, kept between calls up to kReadBackBufferKeptBytes.
+  static constexpr size_t kReadBackBufferKeptBytes = 64 * 1024;
+  std::string read_back_;
   // The current segment's size up to its last confirmed record; beyond it
   // there may be one unconfirmed attempt (needs_repair_).
   uint64_t confirmed_bytes_;
