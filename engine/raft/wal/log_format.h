@@ -6,8 +6,8 @@
 //   | length: u32 LE | type: u8  | checksum: u64 LE   | payload: length |
 //   +----------------+-----------+--------------------+-----------------+
 //
-// checksum = XXH64(length (4 bytes LE) || type || payload, seed 0), so a
-// flipped bit anywhere in a record, its length included, is detected.
+// checksum = XXH3_64bits(payload, seed = length << 8 | type), so a flipped
+// bit anywhere in a record, its length included, is detected.
 // Payloads are serialized protobuf: a WalBatch (type kWalBatch) in segment
 // files, a Snapshot (type kSnapshot) in snapshot files.
 //

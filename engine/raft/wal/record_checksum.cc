@@ -1,24 +1,15 @@
 #include "engine/raft/wal/record_checksum.h"
 
-// The state struct is public only with XXH_STATIC_LINKING_ONLY; it lets the
-// checksum run over header and payload without copying them together.
-#define XXH_STATIC_LINKING_ONLY
 #include "xxhash.h"
 
 namespace ekv::raft::wal {
 
 uint64_t RecordChecksum(uint32_t length, uint8_t type,
                         absl::string_view payload) {
-  XXH64_state_t state;
-  XXH64_reset(&state, 0);
-  const unsigned char header[5] = {
-      static_cast<unsigned char>(length & 0xff),
-      static_cast<unsigned char>((length >> 8) & 0xff),
-      static_cast<unsigned char>((length >> 16) & 0xff),
-      static_cast<unsigned char>((length >> 24) & 0xff), type};
-  XXH64_update(&state, header, sizeof(header));
-  XXH64_update(&state, payload.data(), payload.size());
-  return XXH64_digest(&state);
+  // The header rides in the seed: one pass over the payload, no streaming
+  // state (XXH3 is several times faster than XXH64 on records this small).
+  const uint64_t header_seed = (uint64_t{length} << 8) | type;
+  return XXH3_64bits_withSeed(payload.data(), payload.size(), header_seed);
 }
 
 }  // namespace ekv::raft::wal

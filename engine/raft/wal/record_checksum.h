@@ -1,5 +1,6 @@
-// The checksum of a record (log_format.h): XXH64 over its length, type and
-// payload.
+// The checksum of a record (log_format.h): XXH3-64 of its payload, seeded
+// with its length and type, so a damaged header fails it as a damaged payload
+// does.
 #ifndef EKV_ENGINE_RAFT_WAL_RECORD_CHECKSUM_H_
 #define EKV_ENGINE_RAFT_WAL_RECORD_CHECKSUM_H_
 

@@ -132,6 +132,26 @@ TEST(Wal, RecordFrameIsLengthTypeChecksumPayload) {
   EXPECT_EQ(absl::StrCat("before", frame.bytes()), expected);
 }
 
+// Any change to a record's length, type or payload changes its checksum.
+TEST(Wal, RecordChecksumCoversLengthTypeAndEveryPayloadBit) {
+  const std::string payload = "a payload of a few bytes";
+  const uint32_t length = static_cast<uint32_t>(payload.size());
+  const uint8_t type = static_cast<uint8_t>(RecordType::kWalBatch);
+  const uint64_t sum = RecordChecksum(length, type, payload);
+  EXPECT_EQ(sum, RecordChecksum(length, type, payload));  // a function
+  EXPECT_NE(sum, RecordChecksum(length + 1, type, payload));
+  EXPECT_NE(sum, RecordChecksum(length ^ (1u << 31), type, payload));
+  EXPECT_NE(sum, RecordChecksum(length, type ^ 1, payload));
+  for (size_t byte = 0; byte < payload.size(); ++byte) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string flipped = payload;
+      flipped[byte] = static_cast<char>(flipped[byte] ^ (1 << bit));
+      EXPECT_NE(sum, RecordChecksum(length, type, flipped))
+          << "byte " << byte << " bit " << bit;
+    }
+  }
+}
+
 // Write(entries, hard_state) lays down the bytes Write(WalBatch) does, for
 // batches with and without entries and with an empty hard state.
 RC_GTEST_PROP(Wal, WritingEntriesDirectlyWritesTheSameBytes,
