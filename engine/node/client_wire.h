@@ -5,6 +5,7 @@
 #ifndef EKV_ENGINE_NODE_CLIENT_WIRE_H_
 #define EKV_ENGINE_NODE_CLIENT_WIRE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,11 @@ std::string EncodeClientResponse(const kvpb::ClientResponse& response);
 std::optional<kvpb::ClientRequest> DecodeClientRequest(
     absl::string_view payload);
 std::optional<kvpb::ClientResponse> DecodeClientResponse(
+    absl::string_view payload);
+// The request parsed into an arena that lives as long as the pointer (one
+// allocation for the whole request, freed at once), or nullptr when the
+// payload is no request.
+std::shared_ptr<const kvpb::ClientRequest> DecodeSharedClientRequest(
     absl::string_view payload);
 
 }  // namespace ekv::node

@@ -230,14 +230,14 @@ void KvNode::OnMessage(EndpointId from, std::string payload) {
 }
 
 void KvNode::HandleClientRequest(EndpointId from, absl::string_view payload) {
-  auto request = DecodeClientRequest(payload);
-  if (!request.has_value()) {
+  auto request = DecodeSharedClientRequest(payload);
+  if (request == nullptr) {
     ++counters_.payloads_malformed;
     return;
   }
   ++counters_.client_requests;
   Transport* transport = env_.transport;
-  service_.Handle(std::move(*request),
+  service_.Handle(std::move(request),
                   [transport, from](kvpb::ClientResponse&& response) {
                     transport->Send(from, EncodeClientResponse(response));
                   });

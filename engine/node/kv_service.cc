@@ -127,7 +127,14 @@ void KvService::NoteCompactedRead(uint64_t ts) {
 }
 
 void KvService::Handle(kvpb::ClientRequest request, Reply reply) {
+  Handle(std::make_shared<const kvpb::ClientRequest>(std::move(request)),
+         std::move(reply));
+}
+
+void KvService::Handle(Request shared, Reply reply) {
+  EKV_CHECK(shared != nullptr);
   MaintainHolds();
+  const kvpb::ClientRequest& request = *shared;
   const bool local_read = request.op_case() == kvpb::ClientRequest::kGet ||
                           request.op_case() == kvpb::ClientRequest::kScan;
   // The planted defects serve reads where they must not: from a follower's
@@ -140,7 +147,6 @@ void KvService::Handle(kvpb::ClientRequest request, Reply reply) {
     return reply(
         ResponseFor(request, NotLeaderError(coordinator_->RaftLeader())));
   }
-  auto shared = std::make_shared<const kvpb::ClientRequest>(std::move(request));
   switch (shared->op_case()) {
     case kvpb::ClientRequest::kGet:
       return Get(std::move(shared), std::move(reply));

@@ -84,6 +84,8 @@ class KvService {
   // Takes the request by value: callers that are done with theirs move it
   // in, and the service shares it among its callbacks without copying.
   void Handle(kvpb::ClientRequest request, Reply reply);
+  // The same for a request already shared (DecodeSharedClientRequest).
+  void Handle(std::shared_ptr<const kvpb::ClientRequest> request, Reply reply);
   // The node's periodic tick, before the coordinator's (so the compactor
   // sees no expired hold): expires and drops holds.
   void OnTick() { MaintainHolds(); }
