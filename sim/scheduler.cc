@@ -7,9 +7,15 @@
 namespace ekv::sim {
 namespace {
 
-inline bool Before(const Event& a, const Event& b) {
-  return a.time_ns < b.time_ns || (a.time_ns == b.time_ns && a.seq < b.seq);
+// (time, seq) as one 128-bit number: one compare without branches, where two
+// fields compared in turn mispredict about every other time.
+inline unsigned __int128 Key(const Event& e) {
+  return (static_cast<unsigned __int128>(static_cast<uint64_t>(e.time_ns))
+          << 64) |
+         e.seq;
 }
+
+inline bool Before(const Event& a, const Event& b) { return Key(a) < Key(b); }
 
 }  // namespace
 
