@@ -213,8 +213,10 @@ void Replica::ObserveLease() {
 
 void Replica::CatchUpTicks() {
   if (!started_ || !failed_.ok() || held_ != nullptr) return;
-  const int64_t due = (env_.clock->MonotonicNanos() - start_mono_ns_) /
-                      config_.tick_interval_ns;
+  const int64_t elapsed = env_.clock->MonotonicNanos() - start_mono_ns_;
+  // Most calls (every message) fall before the next tick: no division then.
+  if (elapsed < (ticks_delivered_ + 1) * config_.tick_interval_ns) return;
+  const int64_t due = elapsed / config_.tick_interval_ns;
   int64_t missing = due - ticks_delivered_;
   if (missing <= 0) return;
   if (missing > config_.max_catch_up_ticks) {
