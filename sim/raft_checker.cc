@@ -45,7 +45,7 @@ uint64_t RaftChecker::hash_at(uint64_t index) const {
 
 void RaftChecker::OnPersisted(EndpointId node,
                               absl::Span<const raftpb::Entry> entries) {
-  const raft::Replica* replica = replica_of_(node);
+  const raft::Replica* replica = CachedReplica(node);
   if (replica == nullptr || replica->raw_node() == nullptr) return;
   const raft::RaftLog& log = replica->raw_node()->raft().log();
   uint64_t previous_term = log.TermOrZero(entries.front().index() - 1);
@@ -63,7 +63,7 @@ void RaftChecker::OnPersisted(EndpointId node,
 }
 
 void RaftChecker::OnApplied(EndpointId node, const raftpb::Entry& entry) {
-  const raft::Replica* replica = replica_of_(node);
+  const raft::Replica* replica = CachedReplica(node);
   const uint64_t term = replica == nullptr ? 0 : replica->term();
   const Applied applied{entry.term(), DataHash(entry), StateHash(node), term};
   EKV_CHECK_GT(entry.index(), 0u);
@@ -104,15 +104,8 @@ void RaftChecker::AfterEvent() {
   // who holds a lease); clients' and the world's events cannot.
   const EndpointId id = world_->current_endpoint();
   if (id == 0 || !world_->IsNode(id)) return;
-  // Each member's Replica, looked up once for every check.
-  live_.clear();
-  const raft::Replica* replica = nullptr;  // the event's node's
-  for (EndpointId node : world_->nodes()) {
-    const raft::Replica* r = replica_of_(node);
-    if (r == nullptr) continue;
-    live_.push_back({node, r});
-    if (node == id) replica = r;
-  }
+  RefreshReplicas();
+  const raft::Replica* replica = replicas_[id];  // the event's node's
   if (StateMayHaveChanged(id, replica) && replica != nullptr &&
       replica->raw_node() != nullptr) {
     CheckLeader(id, replica->raw_node()->raft());
@@ -120,6 +113,24 @@ void RaftChecker::AfterEvent() {
   // A lease runs out with time, not with events, so this one always runs.
   CheckLeases();
   CheckOwnLog(id, replica);
+}
+
+void RaftChecker::RefreshReplicas() {
+  if (replicas_seen_ == world_->process_changes()) return;
+  replicas_seen_ = world_->process_changes();
+  replicas_.clear();
+  live_.clear();
+  for (EndpointId node : world_->nodes()) {
+    if (replicas_.size() <= node) replicas_.resize(node + 1, nullptr);
+    const raft::Replica* replica = replica_of_(node);
+    replicas_[node] = replica;
+    if (replica != nullptr) live_.push_back({node, replica});
+  }
+}
+
+const raft::Replica* RaftChecker::CachedReplica(EndpointId node) {
+  RefreshReplicas();
+  return node < replicas_.size() ? replicas_[node] : nullptr;
 }
 
 bool RaftChecker::StateMayHaveChanged(EndpointId node,

@@ -26,7 +26,9 @@
 // runner can report the seed; the first one stops the run.
 //
 // It serves any process that runs a raft::Replica: the run says how to find
-// a node's Replica (nullptr while it is down) and, when its state machine can
+// a node's Replica (nullptr while it is down; the answer may depend only on
+// the world's processes, as it is asked again only when
+// World::process_changes() moves) and, when its state machine can
 // hash its state cheaply, that hash (otherwise the state check is skipped and
 // only the entries are compared). Install it as each Replica's observer
 // before the Replica starts, so recovery is observed too.
@@ -100,6 +102,9 @@ class RaftChecker : public raft::ReplicaObserver {
   // saw; bumps states_seen_ when it may.
   bool StateMayHaveChanged(EndpointId node, const raft::Replica* replica);
   uint64_t StateHash(EndpointId node) const;
+  // replica_of_(node), asked again only when some process changed.
+  const raft::Replica* CachedReplica(EndpointId node);
+  void RefreshReplicas();
 
   World* world_;
   ReplicaOf replica_of_;
@@ -139,8 +144,11 @@ class RaftChecker : public raft::ReplicaObserver {
   uint64_t states_seen_ = 0;
   std::vector<std::string> violations_;
   uint64_t violation_count_ = 0;
-  // The members that are up and their Replicas, during AfterEvent.
+  // Every member's Replica (nullptr while down) and the members that are up,
+  // as of the world's process_changes() count in replicas_seen_.
+  std::vector<const raft::Replica*> replicas_;  // by EndpointId
   std::vector<std::pair<EndpointId, const raft::Replica*>> live_;
+  uint64_t replicas_seen_ = ~uint64_t{0};
 };
 
 }  // namespace ekv::sim

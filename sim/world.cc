@@ -254,6 +254,7 @@ void World::Boot(Endpoint& e, uint64_t boot) {
   e.env.bugs = bugs_;
   network_->SetUp(e.id, true);
   e.process = e.factory(e.env, e.id);
+  ++process_changes_;
   EKV_CHECK(e.process != nullptr) << "the factory of " << e.name;
   e.process->Start();
 }
@@ -332,6 +333,7 @@ void World::Crash(EndpointId id) {
   trace_.Fold(TraceKind::kCrash, now_ns(), id, e.boot);
   if (trace_.logging()) trace_.Log(now_ns(), absl::StrCat("crash ", e.name));
   e.alive = false;
+  ++process_changes_;  // before: the process's destructor may look
   e.process.reset();
   network_->SetUp(id, false);
   if (e.disk != nullptr) e.disk->Crash();

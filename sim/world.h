@@ -130,6 +130,9 @@ class World {
   // ---- Inspection.
   // The live process of an endpoint; nullptr while it is down or booting.
   Process* process(EndpointId id);
+  // Bumped whenever an endpoint's process is made or destroyed: while it
+  // stands still, process() answers as before (for caches of it).
+  uint64_t process_changes() const { return process_changes_; }
   template <typename T>
   T* ProcessAs(EndpointId id) {
     return dynamic_cast<T*>(process(id));
@@ -206,6 +209,7 @@ class World {
   bool started_ = false;
   bool stop_requested_ = false;
   std::function<void()> after_event_;
+  uint64_t process_changes_ = 0;
   WorldStats stats_;
 };
 

@@ -13,15 +13,16 @@ Buggify::Buggify(uint64_t run_seed, double site_rate, double fire_rate)
       random_(Random::ForStream(run_seed, "buggify/fire")) {}
 
 bool Buggify::Fire(absl::string_view site) {
-  auto it = sites_.find(site);
-  if (it == sites_.end()) {
+  auto indexed = site_index_.find(site);
+  if (indexed == site_index_.end()) {
     Site fresh;
     fresh.enabled =
         Random::ForStream(run_seed_, absl::StrCat("buggify/site/", site))
             .Bernoulli(site_rate_);
-    it = sites_.emplace(std::string(site), fresh).first;
+    const auto it = sites_.emplace(std::string(site), fresh).first;
+    indexed = site_index_.emplace(it->first, &it->second).first;
   }
-  Site& state = it->second;
+  Site& state = *indexed->second;
   ++state.reached;
   if (!state.enabled || !random_.Bernoulli(fire_rate_)) return false;
   ++state.fired;
