@@ -2,25 +2,22 @@
 //
 // Durability contract (the one real disks give with fsync, and the one the
 // simulated disk enforces when it crashes a node):
-// - A file's contents become durable when Sync(name) returns OK. Data appended
-// or
-//   truncated since the last Sync may, at a crash, be kept, lost or torn (a
-//   prefix of it kept, possibly with garbage after it).
+// - A file's contents become durable when Sync(name) returns OK. Data
+//   appended or truncated since the last Sync may, at a crash, be kept, lost
+//   or torn (a prefix of it kept, possibly with garbage after it).
 // - Names (a file created by its first Append, a Rename, a Remove) become
-// durable when
-//   SyncDir() returns OK.
-// - Data read back may be corrupt, with no error: a disk does not know. Callers
-// checksum
-//   what they write (xxHash64) and check it on reading.
+//   durable when SyncDir() returns OK.
+// - Data read back may be corrupt, with no error: a disk does not know.
+//   Callers checksum what they write and check it on reading.
 // - Every operation may fail (an I/O error, a full disk); a failed Sync means
-// the data
-//   since the previous Sync is in an unknown state and must not be
+//   the data since the previous Sync is in an unknown state and must not be
 //   acknowledged.
 //
 // Calls are synchronous; a simulated disk's latency is charged to the calling
 // node's time. Not thread-safe: one node's event loop owns its disk.
-// Implementations: disk/sim_disk.h (faults) and disk/posix_disk.h
-// (pwrite/fsync).
+// Implementations: disk/sim_disk.h (faults) and, for tests,
+// engine/raft/testing/memory_disk.h; a POSIX disk (pwrite/fsync) comes with
+// the server, which is not built yet.
 #ifndef EKV_DISK_DISK_H_
 #define EKV_DISK_DISK_H_
 
