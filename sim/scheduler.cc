@@ -8,7 +8,8 @@ namespace ekv::sim {
 namespace {
 
 // (time, seq) as one 128-bit number: one compare without branches, where two
-// fields compared in turn mispredict about every other time.
+// fields compared in turn mispredict about every other time. Times are never
+// negative (they start at 0 and never go back), so the cast keeps their order.
 inline unsigned __int128 Key(const Event& e) {
   return (static_cast<unsigned __int128>(static_cast<uint64_t>(e.time_ns))
           << 64) |

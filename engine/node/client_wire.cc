@@ -13,17 +13,20 @@ std::string Encode(PayloadTag tag, const Message& message) {
   return SerializePayload(tag, message);
 }
 
+// Parses the body of a payload tagged `tag` into `message`; false when the
+// tag differs or the body does not parse.
+bool ParseTagged(PayloadTag tag, absl::string_view payload,
+                 google::protobuf::MessageLite* message) {
+  const auto got = PayloadTagByte(payload);
+  if (!got.has_value() || *got != static_cast<uint8_t>(tag)) return false;
+  const absl::string_view body = PayloadBody(payload);
+  return message->ParseFromArray(body.data(), static_cast<int>(body.size()));
+}
+
 template <typename Message>
 std::optional<Message> Decode(PayloadTag tag, absl::string_view payload) {
-  const auto got = PayloadTagByte(payload);
-  if (!got.has_value() || *got != static_cast<uint8_t>(tag)) {
-    return std::nullopt;
-  }
-  const absl::string_view body = PayloadBody(payload);
   Message message;
-  if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return std::nullopt;
-  }
+  if (!ParseTagged(tag, payload, &message)) return std::nullopt;
   return message;
 }
 
@@ -50,17 +53,10 @@ struct ArenaRequest {
 
 std::shared_ptr<const kvpb::ClientRequest> DecodeSharedClientRequest(
     absl::string_view payload) {
-  const auto got = PayloadTagByte(payload);
-  if (!got.has_value() ||
-      *got != static_cast<uint8_t>(PayloadTag::kKvClientRequest)) {
-    return nullptr;
-  }
-  const absl::string_view body = PayloadBody(payload);
   auto owner = std::make_shared<ArenaRequest>();
   owner->request = google::protobuf::Arena::CreateMessage<kvpb::ClientRequest>(
       &owner->arena);
-  if (!owner->request->ParseFromArray(body.data(),
-                                      static_cast<int>(body.size()))) {
+  if (!ParseTagged(PayloadTag::kKvClientRequest, payload, owner->request)) {
     return nullptr;
   }
   const kvpb::ClientRequest* request = owner->request;

@@ -217,8 +217,7 @@ void Replica::CatchUpTicks() {
   // Most calls (every message) fall before the next tick: no division then.
   if (elapsed < (ticks_delivered_ + 1) * config_.tick_interval_ns) return;
   const int64_t due = elapsed / config_.tick_interval_ns;
-  int64_t missing = due - ticks_delivered_;
-  if (missing <= 0) return;
+  int64_t missing = due - ticks_delivered_;  // at least 1, by the test above
   if (missing > config_.max_catch_up_ticks) {
     counters_.ticks_skipped += missing - config_.max_catch_up_ticks;
     missing = config_.max_catch_up_ticks;
